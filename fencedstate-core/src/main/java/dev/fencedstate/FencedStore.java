@@ -1,0 +1,531 @@
+package dev.fencedstate;
+
+import dev.fencedstate.FencedStoreListener.ClaimEvent;
+import dev.fencedstate.FencedStoreListener.CommitOutcome;
+import dev.fencedstate.spi.StateStorage;
+import dev.fencedstate.spi.StorageRead;
+import dev.fencedstate.spi.StoredRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Fenced, versioned commits to the keys of one {@link StateStorage}. Thread-safe; share one instance per storage
+ * and writer identity.
+ *
+ * <h2>The protocol, written once for every backend</h2>
+ * Every operation is the same two steps: read the key's record (and the backend's time), decide locally, then ask
+ * the backend to write the new record only if the record is unchanged ({@link StateStorage#compareAndSet}). All
+ * checks are made against the record that the conditional write then requires to be current, so each check is
+ * atomic with the write that depends on it. If the conditional write loses to a concurrent change, the operation
+ * decides again from a fresh read; it reports a conflict only when the version or epoch it depends on really moved.
+ * <ul>
+ *   <li><b>commit</b> (optimistic): the key must still be at the base snapshot's version and nobody else may hold a
+ *       live claim; otherwise {@link VersionConflictException} (retryable) or {@link ClaimHeldException}.</li>
+ *   <li><b>claim</b>: refused with {@link ClaimHeldException} while another claim's lease is live; otherwise granted
+ *       at epoch + 1 (a <i>reclamation</i> if it takes over an expired claim).</li>
+ *   <li><b>commit under a claim</b>: the key's epoch must still be the claim's epoch, else
+ *       {@link FencedWriteException} (never retried), and the version must match, else a conflict.</li>
+ *   <li><b>renew</b> moves the lease deadline of a still-current claim; <b>release</b> and <b>revoke</b> end the grant
+ *       and bump the epoch, which fences the old holder.</li>
+ * </ul>
+ * The TLA+ model in {@code specs/} has one action per step above and model-checks that no update is lost and no
+ * stale (fenced) write is ever applied.
+ */
+public final class FencedStore implements AutoCloseable {
+
+    /** Rounds of losing the conditional write to changes that did not affect this operation, before giving up. */
+    private static final int MAX_CAS_ROUNDS = 1000;
+
+    /** Pauses the thread between retries; tests inject one that records instead of sleeping. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final String name;
+    private final StateStorage storage;
+    private final String writerId;
+    private final RetryPolicy retryPolicy;
+    private final int maxValueBytes;
+    private final Duration defaultLease;
+    private final FencedStoreListener listener;
+    private final Sleeper sleeper;
+    private final @Nullable RandomGenerator jitterRandom;
+
+    private FencedStore(Builder builder) {
+        this.name = builder.name;
+        this.storage = builder.storage;
+        this.writerId = builder.writerId;
+        this.retryPolicy = builder.retryPolicy;
+        this.maxValueBytes = builder.maxValueBytes;
+        this.defaultLease = builder.defaultLease;
+        this.listener = builder.listener;
+        this.sleeper = builder.sleeper;
+        this.jitterRandom = builder.jitterRandom;
+    }
+
+    /** Starts building a store over {@code storage}. */
+    public static Builder builder(StateStorage storage) {
+        return new Builder(storage);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** Reads a key. A key that was never written reads as version 0, epoch 0, without a value. */
+    public Snapshot read(String key) {
+        Keys.requireValid(key);
+        return Snapshot.of(key, storage.read(key).record());
+    }
+
+    /** Every key with a record, sorted (deleted keys included: they keep their version and epoch). */
+    public List<String> keys() {
+        return storage.keys();
+    }
+
+    // ---------------------------------------------------------------- optimistic writes
+
+    /**
+     * Commits {@code value} if the key is still at {@code base}'s version and nobody else holds a live claim.
+     *
+     * @return the key after the commit
+     * @throws VersionConflictException if another commit landed since {@code base} was read (retryable)
+     * @throws ClaimHeldException       if another writer holds a live claim on the key (retryable later)
+     */
+    public Snapshot commit(Snapshot base, byte[] value) {
+        Objects.requireNonNull(value, "value (use delete to remove a key)");
+        return write(base.key(), base.version(), null, value);
+    }
+
+    /** Deletes the key if it is still at {@code base}'s version; the same checks as {@link #commit(Snapshot, byte[])}. */
+    public Snapshot delete(Snapshot base) {
+        return write(base.key(), base.version(), null, null);
+    }
+
+    /**
+     * Reads the key, computes the new value from the snapshot, and commits it; on a {@link VersionConflictException}
+     * does all three again, up to the {@link RetryPolicy}'s attempts, with backoff and jitter. The function may run
+     * more than once and must have no side effects beyond computing the value.
+     *
+     * @return the key after the successful commit
+     * @throws VersionConflictException the last conflict, if every attempt lost one
+     * @throws ClaimHeldException       at once, if another writer holds a live claim (not retried here)
+     */
+    public Snapshot update(String key, Function<Snapshot, byte[]> compute) {
+        Keys.requireValid(key);
+        return retryingConflicts(key, () -> {
+            Snapshot base = read(key);
+            return commit(base, computeValue(compute, base));
+        });
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    /** Claims the key with the store's default lease. See {@link #claim(String, Duration)}. */
+    public Claim claim(String key) {
+        return claim(key, defaultLease);
+    }
+
+    /**
+     * Claims an exclusive write grant on the key for {@code lease}. Granting bumps the key's epoch; if the key held an
+     * expired claim, this is a reclamation and that claim's holder is fenced from now on.
+     *
+     * @throws ClaimHeldException if another claim on the key is live (retryable after its deadline)
+     */
+    public Claim claim(String key, Duration lease) {
+        Keys.requireValid(key);
+        requirePositive(lease);
+        for (int round = 1; ; round++) {
+            StorageRead read = storage.read(key);
+            StoredRecord current = read.record();
+            if (current != null && current.isClaimedAt(read.now())) {
+                listener.onClaim(key, ClaimEvent.HELD);
+                throw new ClaimHeldException(key, Objects.requireNonNull(current.holder()),
+                        Objects.requireNonNull(current.leaseDeadline()));
+            }
+            boolean reclaiming = current != null && current.holder() != null;
+            long epoch = epochOf(current) + 1;
+            Instant deadline = read.now().plus(lease);
+            StoredRecord next = new StoredRecord(key, revisionAfter(current), versionOf(current), epoch,
+                    current == null ? null : current.value(), writerId, deadline,
+                    current == null ? null : current.lastWriter(), current == null ? null : current.lastCommitAt(),
+                    current == null ? null : current.lastCommitId());
+            if (storage.compareAndSet(current, next)) {
+                listener.onClaim(key, reclaiming ? ClaimEvent.RECLAIMED : ClaimEvent.GRANTED);
+                return new Claim(key, writerId, epoch, deadline, Snapshot.of(key, next), reclaiming);
+            }
+            giveUpAfter(round, key);
+        }
+    }
+
+    /** Renews a claim with the store's default lease. See {@link #renew(Claim, Duration)}. */
+    public Claim renew(Claim claim) {
+        return renew(claim, defaultLease);
+    }
+
+    /**
+     * Moves the claim's lease deadline to now + {@code lease}. Works while the claim is still the key's grant, even if
+     * its lease already expired, as long as nobody reclaimed it.
+     *
+     * @return the renewed claim (same epoch, new deadline, fresh snapshot)
+     * @throws FencedWriteException if the claim was reclaimed, revoked or released
+     */
+    public Claim renew(Claim claim, Duration lease) {
+        requirePositive(lease);
+        String key = claim.key();
+        for (int round = 1; ; round++) {
+            StorageRead read = storage.read(key);
+            StoredRecord current = read.record();
+            requireCurrentGrant(claim, current);
+            StoredRecord owned = Objects.requireNonNull(current);
+            Instant deadline = read.now().plus(lease);
+            StoredRecord next = new StoredRecord(key, owned.revision() + 1, owned.version(), owned.epoch(),
+                    owned.value(), owned.holder(), deadline, owned.lastWriter(), owned.lastCommitAt(),
+                    owned.lastCommitId());
+            if (storage.compareAndSet(owned, next)) {
+                listener.onClaim(key, ClaimEvent.RENEWED);
+                return new Claim(key, claim.holder(), claim.epoch(), deadline, Snapshot.of(key, next),
+                        claim.reclaimed());
+            }
+            giveUpAfter(round, key);
+        }
+    }
+
+    /**
+     * Ends the claim and bumps the epoch, so nothing more can be written under it.
+     *
+     * @return {@code true} if released; {@code false} if the claim had already ended (reclaimed, revoked, released),
+     *         in which case nothing changed
+     */
+    public boolean release(Claim claim) {
+        String key = claim.key();
+        for (int round = 1; ; round++) {
+            StoredRecord current = storage.read(key).record();
+            if (epochOf(current) != claim.epoch()) {
+                return false;
+            }
+            if (storage.compareAndSet(current, endGrant(Objects.requireNonNull(current)))) {
+                listener.onClaim(key, ClaimEvent.RELEASED);
+                return true;
+            }
+            giveUpAfter(round, key);
+        }
+    }
+
+    /**
+     * Recovery: ends the key's claim by force, live or expired, and bumps the epoch, so its holder is fenced from now
+     * on even if it wakes up and its version still matches. Use it when a holder is known to be stalled or dead.
+     *
+     * @return {@code true} if a claim was ended; {@code false} if the key had no claim (nothing changed)
+     */
+    public boolean revoke(String key) {
+        Keys.requireValid(key);
+        for (int round = 1; ; round++) {
+            StoredRecord current = storage.read(key).record();
+            if (current == null || current.holder() == null) {
+                return false;
+            }
+            if (storage.compareAndSet(current, endGrant(current))) {
+                listener.onClaim(key, ClaimEvent.REVOKED);
+                return true;
+            }
+            giveUpAfter(round, key);
+        }
+    }
+
+    // ---------------------------------------------------------------- writes under a claim
+
+    /**
+     * Commits {@code value} under {@code claim}: only if the claim is still the key's grant (its epoch is the key's
+     * epoch) and the key is still at {@code base}'s version. The epoch check is what stops a zombie writer whose
+     * claim was reclaimed while nobody else wrote, so its version still matches.
+     *
+     * @throws FencedWriteException     if the claim was reclaimed, revoked or released (never retry with this claim)
+     * @throws VersionConflictException if the key moved past {@code base} (possible after the lease expired)
+     */
+    public Snapshot commit(Claim claim, Snapshot base, byte[] value) {
+        Objects.requireNonNull(value, "value (use delete to remove a key)");
+        requireSameKey(claim, base);
+        return write(base.key(), base.version(), claim, value);
+    }
+
+    /** Deletes the key under {@code claim}; the same checks as {@link #commit(Claim, Snapshot, byte[])}. */
+    public Snapshot delete(Claim claim, Snapshot base) {
+        requireSameKey(claim, base);
+        return write(base.key(), base.version(), claim, null);
+    }
+
+    /**
+     * {@link #update(String, Function)} under a claim: retries version conflicts, but a fenced claim fails at once and
+     * is never retried.
+     */
+    public Snapshot update(Claim claim, Function<Snapshot, byte[]> compute) {
+        String key = claim.key();
+        return retryingConflicts(key, () -> {
+            Snapshot base = read(key);
+            if (base.epoch() != claim.epoch()) {
+                // Fail before computing: a zombie must not even spend the work.
+                listener.onCommit(key, CommitOutcome.FENCED, Duration.ZERO);
+                throw new FencedWriteException(key, claim.epoch(), base.epoch());
+            }
+            return commit(claim, base, computeValue(compute, base));
+        });
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    /** The store's name, used by integrations for metrics and endpoints. */
+    public String name() {
+        return name;
+    }
+
+    /** The writer id recorded with this store's commits and claims. */
+    public String writerId() {
+        return writerId;
+    }
+
+    /** The retry policy of {@link #update}. */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** The storage this store writes to. */
+    public StateStorage storage() {
+        return storage;
+    }
+
+    /** Closes the storage. */
+    @Override
+    public void close() {
+        storage.close();
+    }
+
+    @Override
+    public String toString() {
+        return "FencedStore[" + name + ", " + storage.describe() + ", writer=" + writerId + "]";
+    }
+
+    // ---------------------------------------------------------------- the one write path
+
+    /**
+     * Commit or delete ({@code value == null}). Each round reads the record, checks it, and writes the next record
+     * only if the record checked is still the stored one, so every check is atomic with the write.
+     */
+    private Snapshot write(String key, long baseVersion, @Nullable Claim claim, byte @Nullable [] value) {
+        Keys.requireValid(key);
+        if (value != null && value.length > maxValueBytes) {
+            throw new ValueTooLargeException(key, value.length, maxValueBytes);
+        }
+        long started = System.nanoTime();
+        String commitId = CommitIds.next();
+        try {
+            for (int round = 1; ; round++) {
+                StorageRead read = storage.read(key);
+                StoredRecord current = read.record();
+                long epoch = epochOf(current);
+                if (claim != null) {
+                    if (epoch != claim.epoch()) {
+                        throw new FencedWriteException(key, claim.epoch(), epoch);
+                    }
+                } else if (current != null && current.isClaimedAt(read.now())) {
+                    throw new ClaimHeldException(key, Objects.requireNonNull(current.holder()),
+                            Objects.requireNonNull(current.leaseDeadline()));
+                }
+                long version = versionOf(current);
+                if (version != baseVersion) {
+                    throw new VersionConflictException(key, baseVersion, version);
+                }
+                StoredRecord next = new StoredRecord(key, revisionAfter(current), version + 1, epoch, value,
+                        current == null ? null : current.holder(), current == null ? null : current.leaseDeadline(),
+                        writerId, read.now(), commitId);
+                if (storage.compareAndSet(current, next)) {
+                    listener.onCommit(key, CommitOutcome.COMMITTED, Duration.ofNanos(System.nanoTime() - started));
+                    return Snapshot.of(key, next);
+                }
+                giveUpAfter(round, key);
+            }
+        } catch (FencedStateException failure) {
+            listener.onCommit(key, outcomeOf(failure), Duration.ofNanos(System.nanoTime() - started));
+            if (failure instanceof StorageFailureException storageFailure && storageFailure.commitId() == null) {
+                throw new StorageFailureException(key, storageFailure.getMessage(), storageFailure.outcomeKnown(),
+                        commitId, storageFailure);
+            }
+            throw failure;
+        }
+    }
+
+    private Snapshot retryingConflicts(String key, java.util.function.Supplier<Snapshot> attempt) {
+        for (int attemptNumber = 1; ; attemptNumber++) {
+            try {
+                return attempt.get();
+            } catch (VersionConflictException conflict) {
+                if (attemptNumber >= retryPolicy.maxAttempts()) {
+                    throw conflict;
+                }
+                Duration backoff = retryPolicy.backoffAfter(attemptNumber,
+                        jitterRandom != null ? jitterRandom : ThreadLocalRandom.current());
+                listener.onRetry(key, attemptNumber, backoff, conflict);
+                try {
+                    sleeper.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    conflict.addSuppressed(interrupted);
+                    throw conflict;
+                }
+            }
+        }
+    }
+
+    private static byte[] computeValue(Function<Snapshot, byte[]> compute, Snapshot base) {
+        return Objects.requireNonNull(compute.apply(base),
+                "the update function returned null; return a value, or use delete to remove a key");
+    }
+
+    private static CommitOutcome outcomeOf(FencedStateException failure) {
+        if (failure instanceof VersionConflictException) {
+            return CommitOutcome.CONFLICT;
+        }
+        if (failure instanceof FencedWriteException) {
+            return CommitOutcome.FENCED;
+        }
+        if (failure instanceof ClaimHeldException) {
+            return CommitOutcome.CLAIM_HELD;
+        }
+        return CommitOutcome.FAILED;
+    }
+
+    private static void requireCurrentGrant(Claim claim, @Nullable StoredRecord current) {
+        long epoch = epochOf(current);
+        if (epoch != claim.epoch()) {
+            throw new FencedWriteException(claim.key(), claim.epoch(), epoch);
+        }
+    }
+
+    /** Ends the grant on {@code current}: no holder, and a new epoch so the old holder is fenced. */
+    private static StoredRecord endGrant(StoredRecord current) {
+        return new StoredRecord(current.key(), current.revision() + 1, current.version(), current.epoch() + 1,
+                current.value(), null, null, current.lastWriter(), current.lastCommitAt(), current.lastCommitId());
+    }
+
+    private static long epochOf(@Nullable StoredRecord record) {
+        return record == null ? 0 : record.epoch();
+    }
+
+    private static long versionOf(@Nullable StoredRecord record) {
+        return record == null ? Snapshot.INITIAL_VERSION : record.version();
+    }
+
+    private static long revisionAfter(@Nullable StoredRecord record) {
+        return record == null ? 1 : record.revision() + 1;
+    }
+
+    private static void giveUpAfter(int round, String key) {
+        if (round >= MAX_CAS_ROUNDS) {
+            throw new StorageFailureException(key, "Gave up on key '" + Keys.printable(key) + "' after " + round
+                    + " conditional writes in a row lost to concurrent lease changes. Nothing was written; try again.",
+                    true, null, null);
+        }
+    }
+
+    private static void requireSameKey(Claim claim, Snapshot base) {
+        if (!claim.key().equals(base.key())) {
+            throw new IllegalArgumentException("the claim is for key '" + Keys.printable(claim.key())
+                    + "' but the snapshot is of key '" + Keys.printable(base.key()) + "'");
+        }
+    }
+
+    private static void requirePositive(Duration lease) {
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("a lease must be positive, was " + lease);
+        }
+    }
+
+    /** Builds a {@link FencedStore}. Every setting has a default; only the storage is required. */
+    public static final class Builder {
+
+        private final StateStorage storage;
+        private String name = "default";
+        private String writerId = WriterIds.generate();
+        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+        private int maxValueBytes = 16 * 1024 * 1024;
+        private Duration defaultLease = Duration.ofSeconds(30);
+        private FencedStoreListener listener = FencedStoreListener.NONE;
+        private Sleeper sleeper = duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+        private @Nullable RandomGenerator jitterRandom;
+
+        private Builder(StateStorage storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
+        }
+
+        /** A name for metrics and endpoints; default {@code default}. */
+        public Builder name(String name) {
+            this.name = requireLabel("name", name);
+            return this;
+        }
+
+        /** The id recorded with commits and claims (host, process, worker...); default {@code host/pid/random}. */
+        public Builder writerId(String writerId) {
+            this.writerId = requireLabel("writerId", writerId);
+            return this;
+        }
+
+        /** How {@link FencedStore#update} retries conflicts; default {@link RetryPolicy#DEFAULT}. */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            return this;
+        }
+
+        /** The largest value accepted, in bytes; default 16 MiB. */
+        public Builder maxValueBytes(int maxValueBytes) {
+            if (maxValueBytes < 0) {
+                throw new IllegalArgumentException("maxValueBytes must be >= 0, was " + maxValueBytes);
+            }
+            this.maxValueBytes = maxValueBytes;
+            return this;
+        }
+
+        /** The lease of {@link FencedStore#claim(String)} and {@link FencedStore#renew(Claim)}; default 30 s. */
+        public Builder defaultLease(Duration defaultLease) {
+            requirePositive(defaultLease);
+            this.defaultLease = defaultLease;
+            return this;
+        }
+
+        public Builder listener(FencedStoreListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** How to wait between retries; tests pass one that records the waits instead of sleeping. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /** A random source for jitter, for reproducible tests; by default each thread's own. */
+        public Builder jitterRandom(RandomGenerator random) {
+            this.jitterRandom = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        public FencedStore build() {
+            return new FencedStore(this);
+        }
+
+        private static String requireLabel(String what, String value) {
+            Objects.requireNonNull(value, what);
+            if (value.isEmpty() || value.getBytes(StandardCharsets.UTF_8).length > 256
+                    || value.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException(what + " must be 1 to 256 bytes of printable text, was '"
+                        + Keys.printable(value) + "'");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.fencedstate.spi;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The storage SPI: the one small atomic primitive a backend has to provide. The whole protocol (claims, epochs,
+ * fencing, version checks, retries) lives in {@link dev.fencedstate.FencedStore} and is written once.
+ *
+ * <p>Implementations must be safe for concurrent use by many threads, and, where the backend is shared (files,
+ * a database), by many processes.
+ *
+ * <p>Errors: an I/O or connection failure is a {@link dev.fencedstate.StorageFailureException} (saying whether the
+ * write may have happened); a stored record that cannot be decoded is a
+ * {@link dev.fencedstate.CorruptStateException} or {@link dev.fencedstate.UnsupportedFormatException}, and the
+ * record is left as it is.
+ */
+public interface StateStorage extends AutoCloseable {
+
+    /** Reads a key's record and the backend's current time. Never blocks on writers. */
+    StorageRead read(String key);
+
+    /**
+     * Writes {@code replacement} only if the key's stored record is still {@code expected}: compared by
+     * {@link StoredRecord#revision()}, or, if {@code expected} is {@code null}, only if the key has no record. The
+     * check and the write are one atomic step, for all threads and processes sharing the backend, and a write that
+     * returned {@code true} is durable (for a persistent backend).
+     *
+     * @return {@code true} if written; {@code false} if the record had changed, in which case nothing was written
+     */
+    boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement);
+
+    /** Every key that has a record (including deleted keys, whose record keeps their version and epoch), sorted. */
+    List<String> keys();
+
+    /** A short human-readable description for logs and health checks, e.g. {@code files:/var/lib/agents/state}. */
+    String describe();
+
+    /** Releases resources; the default does nothing. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,76 @@
+package dev.fencedstate.spi;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a backend stores for one key. Immutable by contract: the {@code value} array is shared, never copied,
+ * and nobody may modify it.
+ *
+ * @param key            the key
+ * @param revision       bumped by every write of this record, whatever it changes; the backend's compare-and-set
+ *                       compares only this, so a renewed lease is a change just like a commit
+ * @param version        bumped by every commit and delete; the optimistic-concurrency version users see
+ * @param epoch          the ownership epoch; bumped when a claim is granted and when one ends (release, revoke),
+ *                       never otherwise
+ * @param value          the committed value, or {@code null} if the key has no value (never written, or deleted)
+ * @param holder         the writer id of the current claim, or {@code null} if unclaimed
+ * @param leaseDeadline  when the current claim's lease ends; {@code null} exactly when {@code holder} is
+ * @param lastWriter     the writer id of the last commit or delete, for debugging
+ * @param lastCommitAt   when the last commit or delete happened, by the backend's clock
+ * @param lastCommitId   the id of the last commit or delete, to resolve a commit whose outcome is unknown
+ */
+public record StoredRecord(
+        String key,
+        long revision,
+        long version,
+        long epoch,
+        byte @Nullable [] value,
+        @Nullable String holder,
+        @Nullable Instant leaseDeadline,
+        @Nullable String lastWriter,
+        @Nullable Instant lastCommitAt,
+        @Nullable String lastCommitId) {
+
+    public StoredRecord {
+        Objects.requireNonNull(key, "key");
+        if (revision < 1 || version < 0 || epoch < 0) {
+            throw new IllegalArgumentException("revision must be >= 1, version and epoch >= 0: revision=" + revision
+                    + " version=" + version + " epoch=" + epoch);
+        }
+        if ((holder == null) != (leaseDeadline == null)) {
+            throw new IllegalArgumentException("holder and leaseDeadline are set together or not at all");
+        }
+    }
+
+    /** Whether the key has a live claim at {@code now}: a holder whose lease has not yet ended. */
+    public boolean isClaimedAt(Instant now) {
+        return holder != null && leaseDeadline != null && now.isBefore(leaseDeadline);
+    }
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+        return other instanceof StoredRecord that
+                && revision == that.revision && version == that.version && epoch == that.epoch
+                && key.equals(that.key) && Arrays.equals(value, that.value)
+                && Objects.equals(holder, that.holder) && Objects.equals(leaseDeadline, that.leaseDeadline)
+                && Objects.equals(lastWriter, that.lastWriter) && Objects.equals(lastCommitAt, that.lastCommitAt)
+                && Objects.equals(lastCommitId, that.lastCommitId);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(key, revision, version, epoch, Arrays.hashCode(value), holder, leaseDeadline);
+    }
+
+    @Override
+    public String toString() {
+        return "StoredRecord[key=" + dev.fencedstate.Keys.printable(key) + ", revision=" + revision
+                + ", version=" + version + ", epoch=" + epoch
+                + ", value=" + (value == null ? "absent" : value.length + " bytes")
+                + ", holder=" + holder + ", leaseDeadline=" + leaseDeadline + ", lastWriter=" + lastWriter
+                + ", lastCommitAt=" + lastCommitAt + ", lastCommitId=" + lastCommitId + "]";
+    }
+}
