@@ -322,6 +322,9 @@ public final class FencedStore implements AutoCloseable {
         if (value != null && value.length > maxValueBytes) {
             throw new ValueTooLargeException(key, value.length, maxValueBytes);
         }
+        // Copy once: the record is shared with the backend (the in-memory one keeps it), so a caller that reuses
+        // its buffer after the commit must not change what was committed.
+        byte[] committed = value == null ? null : value.clone();
         long started = System.nanoTime();
         String commitId = CommitIds.next();
         try {
@@ -341,7 +344,7 @@ public final class FencedStore implements AutoCloseable {
                 if (version != baseVersion) {
                     throw new VersionConflictException(key, baseVersion, version);
                 }
-                StoredRecord next = new StoredRecord(key, revisionAfter(current), version + 1, epoch, value,
+                StoredRecord next = new StoredRecord(key, revisionAfter(current), version + 1, epoch, committed,
                         current == null ? null : current.holder(), current == null ? null : current.leaseDeadline(),
                         writerId, read.now(), commitId);
                 if (storage.compareAndSet(current, next)) {
