@@ -85,12 +85,13 @@ public final class LostUpdateDemo {
                 ? "stale commit landed, B refused" : "stale commit refused",
                 rejection != null ? "FencedWriteException (epoch " + rejection.claimEpoch() + " < "
                         + rejection.currentEpoch() + "), B landed" : "stale commit landed");
-        out.println("""
-                  A read-modify-write of a shared file keeps only the last writer's copy, and a version check alone
-                  cannot tell a stalled writer from a current one. fencedstate turns the first into a retried
-                  VersionConflictException and rejects the second with a FencedWriteException: every claim and
-                  reclamation bumps the key's epoch, and every commit checks epoch and version in the same atomic
-                  step. (Writers that bypass the library are not guarded.)""");
+        out.print("""
+                A read-modify-write of a shared file keeps only the last writer's copy, and a version check alone
+                cannot tell a stalled writer from a current one. fencedstate turns the first into a retried
+                VersionConflictException and rejects the second with a FencedWriteException: every claim and
+                reclamation bumps the key's epoch, and every commit checks epoch and version in the same atomic
+                step. (Writers that bypass the library are not guarded.)
+                """.indent(2));
     }
 
     /** Prints the verdict and returns the exit code: {@value #GUARD_FAILED} if fencedstate failed to guard. */
