@@ -205,12 +205,14 @@ class CrossProcessFileBackendTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             try {
                 if (process.isAlive()) {
                     process.destroyForcibly();
                 }
                 process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
             } finally {
                 try {
                     Files.deleteIfExists(stderr);
