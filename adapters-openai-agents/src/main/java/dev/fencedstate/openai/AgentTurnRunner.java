@@ -1,0 +1,250 @@
+package dev.fencedstate.openai;
+
+import com.openai.client.OpenAIClient;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseInputItem;
+import dev.fencedstate.Claim;
+import dev.fencedstate.ClaimHeldException;
+import dev.fencedstate.FencedStateException;
+import dev.fencedstate.FencedStore;
+import dev.fencedstate.FencedWriteException;
+import dev.fencedstate.RetryPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs one agent turn against the Responses API with fenced state: read the session (or the conversation head), call
+ * the model, commit what it answered.
+ *
+ * <h2>On a conflict the turn is redone, not rebased</h2>
+ * If a peer changed the session (or advanced the head) while the model was answering, the commit fails with
+ * {@link SessionConflictException} ({@link HeadConflictException}) and nothing is written. The runner then starts
+ * the turn again from the fresh state: it reads it (the state carried by the conflict), calls the model again on
+ * it, and commits against it, up to {@link RetryPolicy#maxAttempts()} model calls, with the policy's backoff between
+ * them. It never appends the first answer onto the peer's items: that answer was produced without seeing them, so
+ * the history would show a reply to a conversation the model never saw; and in head mode the first response is
+ * chained server-side to the old head ({@code previous_response_id}) and cannot be moved. The discarded response
+ * costs one model call (in head mode it also stays stored on the server as an unreferenced branch).
+ *
+ * <p>Never retried: {@link dev.fencedstate.FencedWriteException} (this worker's claim was reclaimed or revoked: stop),
+ * {@link ClaimHeldException} (another worker holds the session: come back later), and errors of the OpenAI client.
+ * Under a claim the runner checks the claim before calling the model, so a worker that is already fenced does not
+ * spend a model call.
+ */
+public final class AgentTurnRunner {
+
+    private final OpenAIClient client;
+    private final String model;
+    private final Consumer<ResponseCreateParams.Builder> request;
+    private final RetryPolicy retryPolicy;
+    private final FencedStore.Sleeper sleeper;
+    private final @Nullable RandomGenerator jitterRandom;
+
+    private AgentTurnRunner(Builder builder) {
+        this.client = builder.client;
+        this.model = Objects.requireNonNull(builder.model, "model");
+        this.request = builder.request;
+        this.retryPolicy = builder.retryPolicy;
+        this.sleeper = builder.sleeper;
+        this.jitterRandom = builder.jitterRandom;
+    }
+
+    public static Builder builder(OpenAIClient client) {
+        return new Builder(client);
+    }
+
+    // ---------------------------------------------------------------- session turns
+
+    /**
+     * Sends the session's items plus {@code newItems} to the model and appends {@code newItems} and the model's output
+     * items to the session, if nobody changed it meanwhile; otherwise redoes the turn on the fresh session.
+     *
+     * @throws SessionConflictException the last conflict, if every attempt lost one
+     * @throws ClaimHeldException       if another worker holds a live claim on the session
+     */
+    public SessionTurn runTurn(FencedSession session, List<ResponseInputItem> newItems) {
+        return sessionTurn(session, null, newItems);
+    }
+
+    /**
+     * {@link #runTurn(FencedSession, List)} under {@code claim}.
+     *
+     * @throws FencedWriteException if the claim was reclaimed or revoked, before or during the turn (never retried)
+     */
+    public SessionTurn runTurn(FencedSession session, Claim claim, List<ResponseInputItem> newItems) {
+        return sessionTurn(session, Objects.requireNonNull(claim, "claim"), newItems);
+    }
+
+    // ---------------------------------------------------------------- head turns
+
+    /**
+     * Sends {@code newItems} chained to the conversation's head ({@code previous_response_id}) and advances the head
+     * to the model's response, if the head did not move meanwhile; otherwise redoes the turn from the new head.
+     *
+     * @throws HeadConflictException the last conflict, if every attempt lost one
+     * @throws ClaimHeldException    if another worker holds a live claim on the conversation
+     */
+    public HeadTurn runTurn(FencedHead head, List<ResponseInputItem> newItems) {
+        return headTurn(head, null, newItems);
+    }
+
+    /**
+     * {@link #runTurn(FencedHead, List)} under {@code claim}.
+     *
+     * @throws FencedWriteException if the claim was reclaimed or revoked, before or during the turn (never retried)
+     */
+    public HeadTurn runTurn(FencedHead head, Claim claim, List<ResponseInputItem> newItems) {
+        return headTurn(head, Objects.requireNonNull(claim, "claim"), newItems);
+    }
+
+    // ---------------------------------------------------------------- the loops
+
+    private SessionTurn sessionTurn(FencedSession session, @Nullable Claim claim, List<ResponseInputItem> newItems) {
+        List<ResponseInputItem> input = copyOf(newItems);
+        SessionView view = session.read();
+        for (int attempt = 1; ; attempt++) {
+            requireNotFenced(claim, view.key(), view.epoch());
+            List<ResponseInputItem> prompt = new ArrayList<>(view.items());
+            prompt.addAll(input);
+            Response response = client.responses().create(params(prompt, null));
+            List<ResponseInputItem> added = new ArrayList<>(input);
+            added.addAll(ResponseItems.toInputItems(response));
+            try {
+                SessionView after = claim == null ? session.addItems(view, added)
+                        : session.addItems(claim, view, added);
+                return new SessionTurn(response, added, after, attempt);
+            } catch (SessionConflictException conflict) {
+                backOffOrThrow(attempt, conflict);
+                view = conflict.current();
+            }
+        }
+    }
+
+    private HeadTurn headTurn(FencedHead head, @Nullable Claim claim, List<ResponseInputItem> newItems) {
+        List<ResponseInputItem> input = copyOf(newItems);
+        HeadView view = head.read();
+        for (int attempt = 1; ; attempt++) {
+            requireNotFenced(claim, view.key(), view.epoch());
+            Response response = client.responses().create(params(input, view.responseId().orElse(null)));
+            try {
+                HeadView after = claim == null ? head.advance(view, response.id())
+                        : head.advance(claim, view, response.id());
+                return new HeadTurn(response, after, attempt);
+            } catch (HeadConflictException conflict) {
+                backOffOrThrow(attempt, conflict);
+                view = conflict.current();
+            }
+        }
+    }
+
+    private ResponseCreateParams params(List<ResponseInputItem> input, @Nullable String previousResponseId) {
+        ResponseCreateParams.Builder builder = ResponseCreateParams.builder();
+        request.accept(builder);
+        // Set last, so that a request customizer cannot replace the state this turn is fenced on.
+        builder.model(model).inputOfResponse(input);
+        if (previousResponseId != null) {
+            builder.previousResponseId(previousResponseId);
+        }
+        return builder.build();
+    }
+
+    private static void requireNotFenced(@Nullable Claim claim, String key, long epoch) {
+        if (claim != null && epoch != claim.epoch()) {
+            throw new FencedWriteException(key, claim.epoch(), epoch);
+        }
+    }
+
+    private void backOffOrThrow(int failedAttempt, FencedStateException conflict) {
+        if (failedAttempt >= retryPolicy.maxAttempts()) {
+            throw conflict;
+        }
+        Duration backoff = retryPolicy.backoffAfter(failedAttempt,
+                jitterRandom != null ? jitterRandom : ThreadLocalRandom.current());
+        try {
+            sleeper.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            conflict.addSuppressed(interrupted);
+            throw conflict;
+        }
+    }
+
+    private static List<ResponseInputItem> copyOf(List<ResponseInputItem> items) {
+        Objects.requireNonNull(items, "newItems");
+        for (ResponseInputItem item : items) {
+            Objects.requireNonNull(item, "newItems must not contain null");
+        }
+        return List.copyOf(items);
+    }
+
+    /** Builds an {@link AgentTurnRunner}; only the client and the model are required. */
+    public static final class Builder {
+
+        private final OpenAIClient client;
+        private @Nullable String model;
+        private Consumer<ResponseCreateParams.Builder> request = builder -> { };
+        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT.withMaxAttempts(3);
+        private FencedStore.Sleeper sleeper =
+                duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+        private @Nullable RandomGenerator jitterRandom;
+
+        private Builder(OpenAIClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+        }
+
+        /** The model every turn uses, e.g. {@code gpt-4.1}. Required. */
+        public Builder model(String model) {
+            Objects.requireNonNull(model, "model");
+            if (model.isBlank()) {
+                throw new IllegalArgumentException("model must not be blank");
+            }
+            this.model = model;
+            return this;
+        }
+
+        /**
+         * Sets the rest of each request (instructions, tools, temperature, ...). The runner then sets {@code model},
+         * {@code input} and {@code previous_response_id} itself, overriding what this set.
+         */
+        public Builder request(Consumer<ResponseCreateParams.Builder> request) {
+            this.request = Objects.requireNonNull(request, "request");
+            return this;
+        }
+
+        /**
+         * How many model calls a turn may make in all, and the backoff between them; default
+         * {@link RetryPolicy#DEFAULT} with 3 attempts (each retry costs a model call).
+         */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            return this;
+        }
+
+        /** How to wait between attempts; tests pass one that does not sleep. */
+        public Builder sleeper(FencedStore.Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /** A random source for backoff jitter; by default each thread's own. */
+        public Builder jitterRandom(RandomGenerator random) {
+            this.jitterRandom = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** @throws IllegalStateException if no model was set */
+        public AgentTurnRunner build() {
+            if (model == null) {
+                throw new IllegalStateException("AgentTurnRunner needs a model: call model(\"...\") before build()");
+            }
+            return new AgentTurnRunner(this);
+        }
+    }
+}

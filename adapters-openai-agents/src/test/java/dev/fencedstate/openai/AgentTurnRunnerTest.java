@@ -1,0 +1,200 @@
+package dev.fencedstate.openai;
+
+import static dev.fencedstate.openai.TestItems.describe;
+import static dev.fencedstate.openai.TestItems.user;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.openai.client.OpenAIClient;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import dev.fencedstate.Claim;
+import dev.fencedstate.ClaimHeldException;
+import dev.fencedstate.FencedStore;
+import dev.fencedstate.FencedWriteException;
+import dev.fencedstate.RetryPolicy;
+import dev.fencedstate.memory.InMemoryStorage;
+import dev.fencedstate.testkit.ManualClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("AgentTurnRunner with a real OpenAIClient against a fake Responses API on loopback")
+class AgentTurnRunnerTest {
+
+    private final ManualClock clock = ManualClock.create();
+    private final InMemoryStorage storage = new InMemoryStorage(clock);
+    private final FencedStore store = FencedStore.builder(storage).writerId("runner").build();
+    private final FencedStore peerStore = FencedStore.builder(storage).writerId("peer").build();
+    private final List<Duration> waits = new CopyOnWriteArrayList<>();
+    private FakeResponsesApi api;
+    private OpenAIClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = FakeResponsesApi.start();
+        client = api.client();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        api.close();
+        storage.close();
+    }
+
+    private AgentTurnRunner runner(int maxAttempts) {
+        return AgentTurnRunner.builder(client).model("gpt-4.1")
+                .request(params -> params.instructions("Be brief.").model("ignored-model"))
+                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(maxAttempts)).sleeper(waits::add).build();
+    }
+
+    @Test
+    @DisplayName("a session turn sends the history plus the new input and commits both with the model's answer")
+    void sessionTurn() {
+        FencedSession session = FencedSessionStore.create(store).session("s");
+        AgentTurnRunner runner = runner(3);
+
+        runner.runTurn(session, List.of(user("hello")));
+        SessionTurn second = runner.runTurn(session, List.of(user("again")));
+
+        assertThat(describe(second.session().items())).containsExactly("user: hello",
+                "assistant: reply 1 to 'hello' after 1 input items", "user: again",
+                "assistant: reply 2 to 'again' after 3 input items");
+        assertThat(second.attempts()).isEqualTo(1);
+        assertThat(second.response().id()).isEqualTo("resp_2");
+        assertThat(second.session().items().get(3).isResponseOutputMessage()).isTrue();
+        FakeResponsesApi.Call call = api.calls().get(1);
+        assertThat(call.body().get("model").asText()).isEqualTo("gpt-4.1");
+        assertThat(call.body().get("instructions").asText()).isEqualTo("Be brief.");
+        assertThat(call.inputSummary()).containsExactly("user: hello",
+                "assistant: reply 1 to 'hello' after 1 input items", "user: again");
+        assertThat(call.previousResponseId()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("function calls and their outputs flow through the session as real SDK items")
+    void toolCallsFlowThroughTheSession() {
+        FencedSession session = FencedSessionStore.create(store).session("tools");
+        AgentTurnRunner runner = runner(3);
+
+        SessionTurn asked = runner.runTurn(session, List.of(user("weather: Oslo")));
+        ResponseFunctionToolCall call = asked.response().output().get(0).asFunctionCall();
+        SessionTurn answered = runner.runTurn(session,
+                List.of(TestItems.functionCallOutput(call.callId(), "{\"temperature_c\":-3}")));
+
+        assertThat(call.name()).isEqualTo("get_weather");
+        assertThat(call.arguments()).isEqualTo("{\"city\":\"Oslo\"}");
+        assertThat(describe(answered.session().items())).containsExactly("user: weather: Oslo", "function_call",
+                "function_call_output", "assistant: the tool said {\"temperature_c\":-3}");
+        assertThat(answered.session().items().get(1).asFunctionCall()).isEqualTo(call);
+        assertThat(api.calls().get(1).inputSummary()).containsExactly("user: weather: Oslo", "function_call",
+                "function_call_output");
+    }
+
+    @Test
+    @DisplayName("a head turn chains to the head with previous_response_id and advances it")
+    void headTurn() {
+        FencedHead head = FencedHeadStore.create(store).head("h");
+        AgentTurnRunner runner = runner(3);
+
+        HeadTurn first = runner.runTurn(head, List.of(user("hello")));
+        HeadTurn second = runner.runTurn(head, List.of(user("again")));
+
+        assertThat(first.head().responseId()).contains("resp_1");
+        assertThat(second.head().responseId()).contains("resp_2");
+        assertThat(second.head().previousResponseId()).contains("resp_1");
+        assertThat(api.calls().get(0).previousResponseId()).isEmpty();
+        assertThat(api.calls().get(1).previousResponseId()).contains("resp_1");
+        assertThat(api.calls().get(1).inputSummary()).containsExactly("user: again");
+    }
+
+    @Test
+    @DisplayName("on a conflict the turn is redone: the model is called again on the fresh history")
+    void conflictRedoesTheTurn() {
+        FencedSession session = FencedSessionStore.create(store).session("s");
+        FencedSession peer = FencedSessionStore.create(peerStore).session("s");
+        // While the model answers the first call, a peer appends to the session.
+        api.gate(call -> {
+            if (call.number() == 1) {
+                peer.addItems(peer.read(), List.of(user("peer was here")));
+            }
+        });
+
+        SessionTurn turn = runner(3).runTurn(session, List.of(user("mine")));
+
+        assertThat(turn.attempts()).isEqualTo(2);
+        assertThat(waits).hasSize(1);
+        assertThat(api.calls().get(1).inputSummary()).containsExactly("user: peer was here", "user: mine");
+        assertThat(describe(session.getItems())).containsExactly("user: peer was here", "user: mine",
+                "assistant: reply 2 to 'mine' after 2 input items");
+    }
+
+    @Test
+    @DisplayName("when every attempt loses, the last conflict is thrown and nothing of this turn is written")
+    void attemptsRunOut() {
+        FencedSession session = FencedSessionStore.create(store).session("s");
+        FencedSession peer = FencedSessionStore.create(peerStore).session("s");
+        api.gate(call -> peer.addItems(peer.read(), List.of(user("peer " + call.number()))));
+
+        SessionConflictException conflict = catchThrowableOfType(SessionConflictException.class,
+                () -> runner(2).runTurn(session, List.of(user("mine"))));
+
+        assertThat(api.calls()).hasSize(2);
+        assertThat(describe(conflict.current().items())).containsExactly("user: peer 1", "user: peer 2");
+        assertThat(describe(session.getItems())).containsExactly("user: peer 1", "user: peer 2");
+    }
+
+    @Test
+    @DisplayName("a head conflict redoes the turn from the new head")
+    void headConflictRedoesFromNewHead() {
+        FencedHead head = FencedHeadStore.create(store).head("h");
+        FencedHead peer = FencedHeadStore.create(peerStore).head("h");
+        head.advance(head.read(), "resp_start");
+        api.gate(call -> {
+            if (call.number() == 1) {
+                peer.advanceFrom("resp_start", "resp_peer");
+            }
+        });
+
+        HeadTurn turn = runner(3).runTurn(head, List.of(user("mine")));
+
+        assertThat(turn.attempts()).isEqualTo(2);
+        assertThat(api.calls().get(0).previousResponseId()).contains("resp_start");
+        assertThat(api.calls().get(1).previousResponseId()).contains("resp_peer");
+        assertThat(head.read().responseId()).contains("resp_2");
+        assertThat(head.read().previousResponseId()).contains("resp_peer");
+    }
+
+    @Test
+    @DisplayName("a worker already fenced does not call the model; a held session is not retried")
+    void fencedAndHeldAreNotRetried() {
+        FencedSession session = FencedSessionStore.create(store).session("s");
+        FencedSession peer = FencedSessionStore.create(peerStore).session("s");
+        Claim claim = session.claim(Duration.ofSeconds(30));
+        assertThat(peer.revoke()).isTrue();
+
+        assertThatThrownBy(() -> runner(3).runTurn(session, claim, List.of(user("zombie"))))
+                .isInstanceOf(FencedWriteException.class);
+        assertThat(api.calls()).isEmpty();
+
+        peer.claim(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> runner(3).runTurn(session, List.of(user("unclaimed"))))
+                .isInstanceOf(ClaimHeldException.class);
+        assertThat(api.calls()).hasSize(1);
+        assertThat(waits).isEmpty();
+        assertThat(session.getItems()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the builder requires a model")
+    void builderNeedsModel() {
+        assertThatThrownBy(() -> AgentTurnRunner.builder(client).build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("model");
+        assertThatThrownBy(() -> AgentTurnRunner.builder(client).model(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
