@@ -147,7 +147,7 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
     @Override
     public Collection<Checkpoint> list(RunnableConfig config) {
         String key = keyOf(threadId(config));
-        runOf(config);
+        runOf(config); // only to refuse a run of another saver or thread; listing does not move a run's basis
         return decodeAll(key, codec.read(store.read(key)));
     }
 

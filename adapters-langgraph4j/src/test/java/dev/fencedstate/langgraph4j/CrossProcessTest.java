@@ -36,6 +36,9 @@ class CrossProcessTest {
     @TempDir
     Path dir;
 
+    @TempDir
+    Path logs;
+
     private final ExecutorService reader = Executors.newSingleThreadExecutor();
     private Process child;
     private BufferedReader childOut;
@@ -59,7 +62,7 @@ class CrossProcessTest {
                 "-cp", System.getProperty("java.class.path"), CrossProcessChild.class.getName(),
                 mode, dir.toString(), THREAD));
         child = new ProcessBuilder(command)
-                .redirectError(Files.createTempFile(dir.getParent(), "child", ".err").toFile())
+                .redirectError(logs.resolve("child-" + mode + ".err").toFile())
                 .start();
         childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         childIn = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
@@ -68,10 +71,21 @@ class CrossProcessTest {
     private String nextLine() throws Exception {
         try {
             String line = reader.submit(childOut::readLine).get(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat(line).as("the child said something before exiting").isNotNull();
+            assertThat(line).as("the child said something before exiting; its stderr:%n%s", childErr()).isNotNull();
             return line;
         } catch (TimeoutException silent) {
-            throw new AssertionError("the child said nothing for " + WAIT_SECONDS + " s", silent);
+            throw new AssertionError("the child said nothing for " + WAIT_SECONDS + " s; its stderr:\n"
+                    + childErr(), silent);
+        }
+    }
+
+    private String childErr() throws IOException {
+        try (var files = Files.list(logs)) {
+            StringBuilder all = new StringBuilder();
+            for (Path file : files.toList()) {
+                all.append(Files.readString(file));
+            }
+            return all.toString();
         }
     }
 
@@ -80,9 +94,9 @@ class CrossProcessTest {
         childIn.flush();
     }
 
-    private void awaitExit() throws InterruptedException {
+    private void awaitExit() throws InterruptedException, IOException {
         assertThat(child.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("child exited").isTrue();
-        assertThat(child.exitValue()).isZero();
+        assertThat(child.exitValue()).as("child exit code; its stderr:%n%s", childErr()).isZero();
     }
 
     private static RunnableConfig plain() {
