@@ -1,0 +1,58 @@
+package dev.fencedstate.langgraph4j;
+
+import dev.fencedstate.spi.StateStorage;
+import dev.fencedstate.spi.StorageRead;
+import dev.fencedstate.spi.StoredRecord;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A storage that, on threads armed for it, waits at a barrier before its first conditional write, so two writers are
+ * forced to both read a record before either writes it. Everything else is the wrapped storage's.
+ */
+final class PausingStorage implements StateStorage {
+
+    private final StateStorage delegate;
+    private final CyclicBarrier barrier;
+    private final ThreadLocal<Boolean> armed = ThreadLocal.withInitial(() -> false);
+
+    PausingStorage(StateStorage delegate, CyclicBarrier barrier) {
+        this.delegate = delegate;
+        this.barrier = barrier;
+    }
+
+    /** The calling thread's next conditional write waits at the barrier first (once). */
+    void armThisThread() {
+        armed.set(true);
+    }
+
+    @Override
+    public StorageRead read(String key) {
+        return delegate.read(key);
+    }
+
+    @Override
+    public boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
+        if (armed.get()) {
+            armed.set(false);
+            TestGraph.await(barrier);
+        }
+        return delegate.compareAndSet(expected, replacement);
+    }
+
+    @Override
+    public List<String> keys() {
+        return delegate.keys();
+    }
+
+    @Override
+    public String describe() {
+        return "pausing " + delegate.describe();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
