@@ -290,6 +290,11 @@ public final class FencedStore implements AutoCloseable {
         return writerId;
     }
 
+    /** The lease of {@link #claim(String)} and {@link #renew(Claim)}. */
+    public Duration defaultLease() {
+        return defaultLease;
+    }
+
     /** The retry policy of {@link #update}. */
     public RetryPolicy retryPolicy() {
         return retryPolicy;
