@@ -156,16 +156,20 @@ public final class FileStorage implements StateStorage {
             throw new StorageFailureException(key, "Interrupted while waiting for the lock of key '"
                     + Keys.printable(key) + "'. Nothing was written.", true, null, e);
         }
-        try (FileChannel lockChannel = openOwnerOnly(lockFile, LOCK_FILE_OPTIONS);
-                FileLock ignored = lockWithin(lockChannel, key, deadline)) {
-            StoredRecord stored = readRecord(key);
-            boolean unchanged = expected == null ? stored == null
-                    : stored != null && stored.revision() == expected.revision();
-            if (!unchanged) {
-                return false;
+        try (FileChannel lockChannel = openOwnerOnly(lockFile, LOCK_FILE_OPTIONS)) {
+            FileLock processLock = lockWithin(lockChannel, key, deadline);
+            try {
+                StoredRecord stored = readRecord(key);
+                boolean unchanged = expected == null ? stored == null
+                        : stored != null && stored.revision() == expected.revision();
+                if (!unchanged) {
+                    return false;
+                }
+                replaceDurably(key, name, RecordFormat.encode(replacement));
+                return true;
+            } finally {
+                processLock.release();
             }
-            replaceDurably(key, name, RecordFormat.encode(replacement));
-            return true;
         } catch (IOException e) {
             throw new StorageFailureException(key, "I/O failure while locking key '" + Keys.printable(key) + "' in "
                     + directory + ": " + e + ". Nothing was written.", true, null, e);
@@ -181,10 +185,9 @@ public final class FileStorage implements StateStorage {
             for (Path file : files) {
                 String fileName = file.getFileName().toString();
                 String name = fileName.substring(0, fileName.length() - RECORD_SUFFIX.length());
-                String key = KeyFileNames.keyOf(name);
-                if (key == null && name.startsWith(String.valueOf(KeyFileNames.HASHED_PREFIX))) {
-                    key = keyStoredIn(file);
-                }
+                String key = name.startsWith(String.valueOf(KeyFileNames.HASHED_PREFIX)) ? keyStoredIn(file)
+                        : KeyFileNames.keyOf(name);
+                // Files whose names no key maps to were not written by fencedstate; they are not keys.
                 if (key != null && KeyFileNames.nameOf(key).equals(name)) {
                     keys.add(key);
                 }
@@ -224,27 +227,26 @@ public final class FileStorage implements StateStorage {
         return RecordFormat.decode(bytes, key, file.toString());
     }
 
-    private @Nullable String keyStoredIn(Path file) {
+    /**
+     * The key of a record whose file name is a hash. An unreadable one is reported, not skipped: a listing that
+     * silently left out a damaged record would hide exactly what an operator needs to see.
+     */
+    private String keyStoredIn(Path file) {
+        byte[] bytes;
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            // The key is the first field of the body; decoding the whole record also validates it.
-            ByteBuffer header = ByteBuffer.wrap(bytes);
-            if (bytes.length < 12) {
-                return null;
-            }
-            header.position(10);
-            int length = Short.toUnsignedInt(header.getShort());
-            if (12 + length > bytes.length) {
-                return null;
-            }
-            String key = new String(bytes, 12, length, StandardCharsets.UTF_8);
-            RecordFormat.decode(bytes, key, file.toString());
-            return key;
-        } catch (IOException | RuntimeException unreadable) {
-            LOG.log(System.Logger.Level.WARNING, "Skipping unreadable record file {0} while listing keys: {1}",
-                    file, unreadable.toString());
-            return null;
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new StorageFailureException(null, "Cannot read " + file + " while listing keys: " + e, true, null, e);
         }
+        // The key is the first field of the body (after magic, format version and body length).
+        ByteBuffer header = ByteBuffer.wrap(bytes);
+        int length = bytes.length >= 12 ? Short.toUnsignedInt(header.getShort(10)) : -1;
+        if (length < 0 || 12 + length > bytes.length) {
+            throw new CorruptStateException(null, file.toString(), "truncated: too short to hold its key", null);
+        }
+        String key = new String(bytes, 12, length, StandardCharsets.UTF_8);
+        RecordFormat.decode(bytes, key, file.toString());
+        return key;
     }
 
     // ---------------------------------------------------------------- writing

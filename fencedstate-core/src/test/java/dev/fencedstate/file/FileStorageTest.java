@@ -180,4 +180,19 @@ class FileStorageTest {
         assertThat(result.valueAsUtf8()).contains(Integer.toString(threads * perThread));
         assertThat(result.version()).isEqualTo(threads * perThread);
     }
+
+    @Test
+    void aDamagedLongKeyRecordIsReportedByTheListingNotHidden() throws IOException {
+        FencedStore store = store(FileStorage.open(stateDir()));
+        String longKey = "long/" + "k".repeat(300);
+        store.commit(store.read(longKey), "v".getBytes(UTF_8));
+        store.commit(store.read("short"), "v".getBytes(UTF_8));
+        assertThat(store.keys()).containsExactly(longKey, "short");
+        Path file = recordFile(longKey);
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 1));
+
+        assertThatThrownBy(store::keys).isInstanceOf(CorruptStateException.class)
+                .hasMessageContaining(file.getFileName().toString());
+    }
 }

@@ -23,7 +23,7 @@ import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the process; it cannot prove the fsyncs (that needs a power cut). Rerun one sequence of kill moments with
  * {@code -Dfencedstate.crash.seed=<seed printed by a run>}; run more with {@code -Dfencedstate.crash.kills=<n>}.
  */
-@DisabledOnOs(value = OS.WINDOWS, disabledReason = "SIGKILL and its exit status 137 are POSIX")
+@EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "SIGKILL and its exit status 137 are POSIX")
 class KillNineCrashIT {
 
     private static final long SEED = Long.getLong("fencedstate.crash.seed", 20_260_611L);
