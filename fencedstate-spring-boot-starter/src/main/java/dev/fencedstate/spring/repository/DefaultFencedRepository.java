@@ -195,6 +195,7 @@ final class DefaultFencedRepository<T> implements FencedRepository<T> {
     }
 
     /** One commit or delete attempt, as an observation (a timer with a meter handler, a span with a tracer). */
+    @SuppressWarnings("try") // the scope is opened for its side effect: the write runs inside the observation
     private Snapshot observed(String operation, String key, Supplier<Snapshot> write) {
         Observation observation = Observation.createNotStarted(FencedStateMetricNames.COMMIT_OBSERVATION, observations)
                 .contextualName("fencedstate " + operation + " " + storeName())

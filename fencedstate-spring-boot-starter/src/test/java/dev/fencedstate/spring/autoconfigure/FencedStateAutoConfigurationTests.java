@@ -1,11 +1,13 @@
 package dev.fencedstate.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fencedstate.Claim;
 import dev.fencedstate.FencedStore;
 import dev.fencedstate.FencedStoreListener;
 import dev.fencedstate.RetryPolicy;
+import dev.fencedstate.ValueTooLargeException;
 import dev.fencedstate.file.FileStorage;
 import dev.fencedstate.memory.InMemoryStorage;
 import dev.fencedstate.spi.StateStorage;
@@ -133,13 +135,19 @@ class FencedStateAutoConfigurationTests {
         }
 
         @Test
-        @DisplayName("a store's own directory is used as it is, without a store-name subdirectory")
+        @DisplayName("a store's own directory is used as it is, without a store-name subdirectory; lock timeouts likewise")
         void storeDirectoryWins() {
             Path own = stateDir.resolve("own");
             runner.withPropertyValues("fencedstate.backend=files", "fencedstate.files.directory=" + stateDir.resolve("base"),
-                    "fencedstate.stores.plans.files.directory=" + own).run(context -> {
-                        FileStorage storage = (FileStorage) store(context, "plans").storage();
-                        assertThat(storage.directory()).isEqualTo(own.toRealPath());
+                    "fencedstate.files.lock-timeout=3s", "fencedstate.stores.plans.files.directory=" + own,
+                    "fencedstate.stores.plans.files.lock-timeout=250ms").run(context -> {
+                        FencedStores stores = context.getBean(FencedStores.class);
+                        FileStorage plans = (FileStorage) stores.store("plans").storage();
+                        FileStorage other = (FileStorage) stores.store("other").storage();
+                        assertThat(plans.directory()).isEqualTo(own.toRealPath());
+                        assertThat(other.directory()).isEqualTo(stateDir.resolve("base").resolve("other").toRealPath());
+                        assertThat(stores.entry("plans").settings().filesLockTimeout()).isEqualTo(Duration.ofMillis(250));
+                        assertThat(stores.entry("other").settings().filesLockTimeout()).isEqualTo(Duration.ofSeconds(3));
                     });
         }
 
@@ -222,6 +230,9 @@ class FencedStateAutoConfigurationTests {
                         assertThat(other.claim("k").leaseDeadline()).isEqualTo(clock.instant().plusSeconds(30));
                         assertThat(stores.entry("plans").settings().maxValueBytes()).isEqualTo(10);
                         assertThat(stores.entry("other").settings().maxValueBytes()).isEqualTo(1024 * 1024);
+                        assertThatThrownBy(() -> plans.update("big", snapshot -> new byte[11]))
+                                .isInstanceOf(ValueTooLargeException.class);
+                        assertThat(other.update("big", snapshot -> new byte[11]).valueSize()).isEqualTo(11);
                         // Only max-attempts is overridden: the backoff is still the global one.
                         assertThat(plans.retryPolicy().maxAttempts()).isEqualTo(3);
                         assertThat(plans.retryPolicy().initialBackoff()).isEqualTo(Duration.ofMillis(7));
