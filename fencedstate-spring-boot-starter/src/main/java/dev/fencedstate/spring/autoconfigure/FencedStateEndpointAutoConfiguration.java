@@ -21,17 +21,21 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
         "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint"})
 @ConditionalOnBean(FencedStores.class)
-@ConditionalOnAvailableEndpoint(FencedStatesEndpoint.class)
 public class FencedStateEndpointAutoConfiguration {
+
+    // The availability conditions sit on the methods: a class-level condition from Actuator would be loaded, and
+    // fail, even when the class-level @ConditionalOnClass has already ruled Actuator out.
 
     @Bean
     @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(FencedStatesEndpoint.class)
     public FencedStateActivity fencedStateActivity(@Qualifier(FencedStateAutoConfiguration.CLOCK_BEAN) Clock clock) {
         return new FencedStateActivity(clock);
     }
 
     @Bean
     @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
     public FencedStatesEndpoint fencedStatesEndpoint(FencedStores stores, FencedStateActivity activity) {
         return new FencedStatesEndpoint(stores, activity);
     }

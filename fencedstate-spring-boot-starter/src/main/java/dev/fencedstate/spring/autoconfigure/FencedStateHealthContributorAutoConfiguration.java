@@ -17,11 +17,13 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(name = {"org.springframework.boot.health.contributor.HealthContributor",
         "org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator"})
 @ConditionalOnBean(FencedStores.class)
-@ConditionalOnEnabledHealthIndicator("fencedstate")
 public class FencedStateHealthContributorAutoConfiguration {
 
+    // The enablement condition sits on the method: a class-level condition from spring-boot-health would be loaded,
+    // and fail, even when the class-level @ConditionalOnClass has already ruled it out.
     @Bean
     @ConditionalOnMissingBean(name = "fencedstateHealthContributor")
+    @ConditionalOnEnabledHealthIndicator("fencedstate")
     public FencedStoresHealthContributor fencedstateHealthContributor(FencedStores stores) {
         return new FencedStoresHealthContributor(stores);
     }
