@@ -1,0 +1,9 @@
+package dev.fencedstate.spring.repository.malformed.badstorename;
+
+import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@AutoConfigurationPackage
+public class App {
+}

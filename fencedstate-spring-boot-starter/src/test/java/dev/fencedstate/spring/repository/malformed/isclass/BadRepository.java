@@ -1,0 +1,7 @@
+package dev.fencedstate.spring.repository.malformed.isclass;
+
+import dev.fencedstate.spring.FencedState;
+
+@FencedState("plans")
+public class BadRepository {
+}
