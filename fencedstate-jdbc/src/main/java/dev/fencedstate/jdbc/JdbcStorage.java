@@ -1,0 +1,448 @@
+package dev.fencedstate.jdbc;
+
+import dev.fencedstate.CorruptStateException;
+import dev.fencedstate.Keys;
+import dev.fencedstate.StorageFailureException;
+import dev.fencedstate.UnsupportedFormatException;
+import dev.fencedstate.spi.StateStorage;
+import dev.fencedstate.spi.StorageRead;
+import dev.fencedstate.spi.StoredRecord;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link StateStorage} in one table of a PostgreSQL database, reached through any {@link DataSource}: every process
+ * on every host that points at the same table (and store) shares the same keys, safely.
+ *
+ * <pre>{@code
+ * StateStorage storage = JdbcStorage.builder(dataSource)   // e.g. a HikariCP pool
+ *         .table("fencedstate_records")                      // the default; "schema.table" also works
+ *         .store("agents")                                   // a namespace: many stores share one table
+ *         .build();                                          // creates or checks the tables
+ * FencedStore store = FencedStore.builder(storage).name("agents").build();
+ * }</pre>
+ *
+ * <h2>Why it is safe</h2>
+ * <ul>
+ *   <li><b>One conditional statement per write.</b> Insert-if-absent is {@code INSERT ... ON CONFLICT DO NOTHING};
+ *       compare-and-set is {@code UPDATE ... WHERE store = ? AND key = ? AND revision = ?}. The database runs each
+ *       atomically, so of any number of concurrent writers from the same revision exactly one changes the row.
+ *       {@link dev.fencedstate.FencedStore} checks version and epoch on the record it read and then requires that
+ *       exact revision, so those checks are atomic with the write.</li>
+ *   <li><b>The database is the clock.</b> {@link #read} returns the record together with {@code clock_timestamp()}
+ *       from the same statement, and lease deadlines are computed from it. A host with a skewed clock can neither
+ *       keep an expired lease nor take a live one: its own clock is never consulted.</li>
+ *   <li><b>Autocommit, durable on return.</b> Each statement is its own transaction; a write that returned
+ *       {@code true} was committed (and is as durable as the server's {@code synchronous_commit} makes it).</li>
+ *   <li><b>Failures say whether the write happened.</b> Any {@link SQLException} becomes a
+ *       {@link StorageFailureException}. If it happened before the statement was sent, or the server answered with an
+ *       error, nothing was written ({@code outcomeKnown = true}). If the connection broke or the session was
+ *       terminated while the statement was in flight, the write may have committed ({@code outcomeKnown = false}):
+ *       read the key and compare its commit id with {@link StorageFailureException#commitId()}.</li>
+ *   <li><b>Nothing is interpolated but the validated table name.</b> Every value is a bind parameter; the table name
+ *       must be a plain lowercase identifier, optionally schema-qualified.</li>
+ *   <li><b>Versioned schema.</b> The tables are created and migrated idempotently under an advisory lock, so many
+ *       instances may start at once; a schema or record written by a newer release is refused with
+ *       {@link UnsupportedFormatException} and left untouched.</li>
+ * </ul>
+ *
+ * <p>The storage borrows one connection per operation and returns it at once; it never holds a transaction open.
+ * Give it a plain pool, not a transaction-aware proxy: its statements must not join a caller's transaction.
+ * {@link #close()} does not close the DataSource, which belongs to the caller.
+ */
+public final class JdbcStorage implements StateStorage {
+
+    /** The schema version this release creates and reads. */
+    public static final int SCHEMA_VERSION = 1;
+    /** The record format this release writes and reads (the {@code format} column). */
+    public static final int RECORD_FORMAT = 1;
+    public static final String DEFAULT_TABLE = "fencedstate_records";
+    public static final String DEFAULT_STORE = "default";
+
+    private static final int MAX_STORE_BYTES = 256;
+
+    private final DataSource dataSource;
+    private final SqlDialect dialect;
+    private final TableName table;
+    private final String store;
+    private final Supplier<Duration> clockOffset;
+    private final String readSql;
+    private final String insertSql;
+    private final String updateSql;
+    private final String updateKeepingValueSql;
+    private final String keysSql;
+
+    private JdbcStorage(Builder builder, SqlDialect dialect) {
+        this.dataSource = builder.dataSource;
+        this.dialect = dialect;
+        this.table = builder.table;
+        this.store = builder.store;
+        this.clockOffset = builder.clockOffset;
+        this.readSql = dialect.readWithClock(table);
+        this.insertSql = dialect.insertIfAbsent(table);
+        this.updateSql = dialect.updateIfRevision(table, true);
+        this.updateKeepingValueSql = dialect.updateIfRevision(table, false);
+        this.keysSql = dialect.selectKeys(table);
+    }
+
+    /** Opens the default table and store over {@code dataSource}, creating the tables if needed. */
+    public static JdbcStorage open(DataSource dataSource) {
+        return builder(dataSource).build();
+    }
+
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /** The records table, as configured ({@code table} or {@code schema.table}). */
+    public String table() {
+        return table.toString();
+    }
+
+    /** The store (namespace) within the table whose keys this storage sees. */
+    public String store() {
+        return store;
+    }
+
+    // ---------------------------------------------------------------- the SPI
+
+    @Override
+    public StorageRead read(String key) {
+        Borrowed borrowed = null;
+        try {
+            borrowed = borrow();
+            PreparedStatement statement = borrowed.prepare(readSql);
+            statement.setString(1, store);
+            statement.setString(2, key);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    throw new SQLException("the read returned no row; expected exactly one");
+                }
+                Instant databaseNow = row.getObject(1, OffsetDateTime.class).toInstant();
+                return new StorageRead(decode(key, row), databaseNow.plus(clockOffset.get()));
+            }
+        } catch (SQLException e) {
+            throw new StorageFailureException(key, "Reading key '" + Keys.printable(key) + "' from " + describe()
+                    + " failed: " + describeFailure(e) + ". Nothing was written.", true, null, e);
+        } finally {
+            Borrowed.release(borrowed);
+        }
+    }
+
+    @Override
+    public boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
+        String key = replacement.key();
+        if (expected != null && !expected.key().equals(key)) {
+            throw new IllegalArgumentException("expected and replacement are records of different keys");
+        }
+        Borrowed borrowed = null;
+        boolean sent = false;
+        try {
+            borrowed = borrow();
+            PreparedStatement statement;
+            if (expected == null) {
+                statement = borrowed.prepare(insertSql);
+                statement.setString(1, store);
+                statement.setString(2, key);
+                bindRecord(statement, 3, replacement, true);
+            } else {
+                // Claims, renewals and releases carry the value over unchanged (the very array this storage read):
+                // leave the column alone instead of sending a possibly large value back.
+                boolean withValue = replacement.value() != expected.value();
+                statement = borrowed.prepare(withValue ? updateSql : updateKeepingValueSql);
+                int next = bindRecord(statement, 1, replacement, withValue);
+                statement.setString(next, store);
+                statement.setString(next + 1, key);
+                statement.setLong(next + 2, expected.revision());
+            }
+            sent = true;
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (sent && dialect.lostToConcurrentWrite(e)) {
+                return false; // the database refused it for a concurrent change: nothing written, as a lost CAS
+            }
+            boolean outcomeKnown = !sent || !dialect.outcomeUnknown(e);
+            throw writeFailure(key, outcomeKnown, e);
+        } catch (RuntimeException e) {
+            // A driver bug or a value the driver cannot bind. Before sending, nothing was written.
+            throw writeFailure(key, !sent, e);
+        } finally {
+            Borrowed.release(borrowed);
+        }
+    }
+
+    @Override
+    public List<String> keys() {
+        Borrowed borrowed = null;
+        try {
+            borrowed = borrow();
+            PreparedStatement statement = borrowed.prepare(keysSql);
+            statement.setString(1, store);
+            List<String> keys = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(rows.getString(1));
+                }
+            }
+            // Sorted here, not by ORDER BY: Java's String order (UTF-16) is the contract, whatever the collation.
+            keys.sort(null);
+            return keys;
+        } catch (SQLException e) {
+            throw new StorageFailureException(null, "Listing the keys of " + describe() + " failed: "
+                    + describeFailure(e) + ".", true, null, e);
+        } finally {
+            Borrowed.release(borrowed);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return dialect.name() + ":" + table + "[store=" + Keys.printable(store) + "]";
+    }
+
+    /** Does nothing: the DataSource belongs to the caller, who closes it. */
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcStorage[" + describe() + "]";
+    }
+
+    // ---------------------------------------------------------------- rows
+
+    /** Binds {@link SqlDialect#RECORD_COLUMNS} from {@code format} on; returns the next parameter index. */
+    private static int bindRecord(PreparedStatement statement, int first, StoredRecord record, boolean withValue)
+            throws SQLException {
+        int i = first;
+        statement.setShort(i++, (short) RECORD_FORMAT);
+        statement.setLong(i++, record.revision());
+        statement.setLong(i++, record.version());
+        statement.setLong(i++, record.epoch());
+        if (withValue) {
+            statement.setBytes(i++, record.value());
+        }
+        statement.setString(i++, record.holder());
+        i = bindInstant(statement, i, record.leaseDeadline());
+        statement.setString(i++, record.lastWriter());
+        i = bindInstant(statement, i, record.lastCommitAt());
+        statement.setString(i++, record.lastCommitId());
+        return i;
+    }
+
+    /**
+     * An instant is two columns: a {@code timestamptz} (microseconds, readable in SQL) and the nanoseconds past that
+     * microsecond, so every instant round-trips exactly.
+     */
+    private static int bindInstant(PreparedStatement statement, int index, @Nullable Instant instant)
+            throws SQLException {
+        if (instant == null) {
+            statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+            statement.setShort(index + 1, (short) 0);
+        } else {
+            // Truncate, never round: the driver would round 999,999,999 ns up into the next second.
+            OffsetDateTime micros = OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+            statement.setObject(index, micros);
+            statement.setShort(index + 1, (short) (instant.getNano() % 1000));
+        }
+        return index + 2;
+    }
+
+    private static @Nullable Instant instant(ResultSet row, int index) throws SQLException {
+        OffsetDateTime micros = row.getObject(index, OffsetDateTime.class);
+        return micros == null ? null : micros.toInstant().plusNanos(row.getShort(index + 1));
+    }
+
+    /** Decodes the record columns of a {@link SqlDialect#readWithClock} row (from column 2), or null if absent. */
+    private @Nullable StoredRecord decode(String key, ResultSet row) throws SQLException {
+        int format = row.getShort(2);
+        if (row.wasNull()) {
+            return null;
+        }
+        if (format > RECORD_FORMAT) {
+            throw new UnsupportedFormatException(key, location(key), format, RECORD_FORMAT);
+        }
+        if (format < 1) {
+            throw new CorruptStateException(key, location(key), "record format " + format + " is not one "
+                    + "fencedstate ever wrote", null);
+        }
+        try {
+            return new StoredRecord(key, row.getLong(3), row.getLong(4), row.getLong(5), row.getBytes(6),
+                    row.getString(7), instant(row, 8), row.getString(10), instant(row, 11), row.getString(13));
+        } catch (IllegalArgumentException e) {
+            throw new CorruptStateException(key, location(key), e.getMessage(), e);
+        }
+    }
+
+    private String location(String key) {
+        return "table " + table + ", row store='" + Keys.printable(store) + "' key='" + Keys.printable(key) + "'";
+    }
+
+    // ---------------------------------------------------------------- connections and failures
+
+    private Borrowed borrow() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        try {
+            boolean switched = !connection.getAutoCommit();
+            if (switched) {
+                // Each statement must be its own transaction: committed when it returns, never left open.
+                connection.setAutoCommit(true);
+            }
+            return new Borrowed(connection, switched);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    /** A connection borrowed for one operation, given back as it was lent. */
+    private static final class Borrowed {
+        final Connection connection;
+        private final boolean restoreManualCommit;
+        private @Nullable PreparedStatement statement;
+
+        Borrowed(Connection connection, boolean restoreManualCommit) {
+            this.connection = connection;
+            this.restoreManualCommit = restoreManualCommit;
+        }
+
+        PreparedStatement prepare(String sql) throws SQLException {
+            statement = connection.prepareStatement(sql);
+            return statement;
+        }
+
+        /**
+         * Gives the connection back quietly: a failure here, after the statement ran, must not turn a committed write
+         * into an error (a pool discards a broken connection by itself).
+         */
+        static void release(@Nullable Borrowed borrowed) {
+            if (borrowed == null) {
+                return;
+            }
+            try {
+                if (borrowed.statement != null) {
+                    borrowed.statement.close();
+                }
+                if (borrowed.restoreManualCommit) {
+                    borrowed.connection.setAutoCommit(false);
+                }
+            } catch (SQLException | RuntimeException ignored) {
+                // the connection is closed next, which is all that matters now
+            }
+            closeQuietly(borrowed.connection);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // nothing to do: the outcome was decided before; a pool drops a broken connection by itself
+        }
+    }
+
+    private StorageFailureException writeFailure(String key, boolean outcomeKnown, Exception cause) {
+        String what = outcomeKnown
+                ? "Nothing was written."
+                : "The connection or the session was lost while the write was in flight, so it may or may not have "
+                        + "been committed: read the key and compare its commit id with this failure's commit id.";
+        return new StorageFailureException(key, "Writing key '" + Keys.printable(key) + "' to " + describe()
+                + " failed: " + (cause instanceof SQLException sql ? describeFailure(sql) : cause.toString()) + ". "
+                + what, outcomeKnown, null, cause);
+    }
+
+    private static String describeFailure(SQLException e) {
+        return e.getMessage() + " (SQLState " + e.getSQLState() + ")";
+    }
+
+    /**
+     * Builds a {@link JdbcStorage}. Only the DataSource is required; {@link #build()} connects once to create or check
+     * the tables.
+     */
+    public static final class Builder {
+
+        private final DataSource dataSource;
+        private TableName table = TableName.parse(DEFAULT_TABLE);
+        private String store = DEFAULT_STORE;
+        private boolean createSchema = true;
+        private Supplier<Duration> clockOffset = () -> Duration.ZERO;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /**
+         * The records table, {@code table} or {@code schema.table}: lowercase ASCII letters, digits and underscores,
+         * starting with a letter or underscore, at most 56 characters (63 for the schema). A second table named
+         * {@code <table>_schema} records the schema version. Default {@value JdbcStorage#DEFAULT_TABLE}.
+         *
+         * @throws IllegalArgumentException if the name is not such an identifier
+         */
+        public Builder table(String table) {
+            this.table = TableName.parse(table);
+            return this;
+        }
+
+        /**
+         * The namespace of this storage's keys in the table: storages with different stores share the table but
+         * never see each other's keys. 1 to 256 bytes of printable text. Default {@value JdbcStorage#DEFAULT_STORE}.
+         */
+        public Builder store(String store) {
+            Objects.requireNonNull(store, "store");
+            if (store.isEmpty() || store.getBytes(StandardCharsets.UTF_8).length > MAX_STORE_BYTES
+                    || store.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException("store must be 1 to " + MAX_STORE_BYTES
+                        + " bytes of printable text, was '" + Keys.printable(store) + "'");
+            }
+            this.store = store;
+            return this;
+        }
+
+        /**
+         * Whether {@link #build()} may create or migrate the tables (default {@code true}). Switch it off where the
+         * application's role may not run DDL; the tables must then exist at the current schema version.
+         */
+        public Builder createSchema(boolean createSchema) {
+            this.createSchema = createSchema;
+            return this;
+        }
+
+        /**
+         * <b>For tests only</b>: an offset added to the database clock on every read, so a test can move lease time
+         * forward without waiting. The clock is still the database's; never set this in production.
+         */
+        public Builder clockOffset(Supplier<Duration> clockOffset) {
+            this.clockOffset = Objects.requireNonNull(clockOffset, "clockOffset");
+            return this;
+        }
+
+        /**
+         * Creates or migrates the tables (if allowed) and checks their schema version.
+         *
+         * @throws StorageFailureException    if the database cannot be reached, is not PostgreSQL with UTF8 encoding,
+         *                                    or the tables are missing and may not be created
+         * @throws UnsupportedFormatException if a newer release migrated the tables
+         */
+        public JdbcStorage build() {
+            SqlDialect dialect = PostgresDialect.INSTANCE;
+            new SchemaMigration(dataSource, dialect, table, createSchema).run();
+            return new JdbcStorage(this, dialect);
+        }
+    }
+}

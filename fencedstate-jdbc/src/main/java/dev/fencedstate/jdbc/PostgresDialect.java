@@ -1,0 +1,166 @@
+package dev.fencedstate.jdbc;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * PostgreSQL (12 and later): {@code INSERT ... ON CONFLICT DO NOTHING} for insert-if-absent, a single-row
+ * {@code UPDATE ... WHERE revision = ?} for compare-and-set, {@code clock_timestamp()} for the lease clock and
+ * {@code pg_advisory_xact_lock} to serialise schema changes.
+ */
+final class PostgresDialect implements SqlDialect {
+
+    static final PostgresDialect INSTANCE = new PostgresDialect();
+
+    /**
+     * Errors after which a statement may have committed without the client hearing of it: the server terminated the
+     * session (administrator command, crash of another backend, shutdown), or it failed at the system level.
+     */
+    private static final Set<String> OUTCOME_UNKNOWN_STATES = Set.of("57P01", "57P02", "57P03");
+    private static final String SERIALIZATION_FAILURE = "40001";
+
+    private static final String COLUMNS = String.join(", ", RECORD_COLUMNS);
+    private static final String PLACEHOLDERS = RECORD_COLUMNS.stream().map(column -> "?")
+            .collect(Collectors.joining(", "));
+
+    private PostgresDialect() {
+    }
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public void requireSupported(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        if (!"PostgreSQL".equals(product)) {
+            throw new SQLException("The database is " + product + "; this release of fencedstate-jdbc supports "
+                    + "PostgreSQL only. Point the DataSource at a PostgreSQL database.");
+        }
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT current_setting('server_encoding')")) {
+            result.next();
+            String encoding = result.getString(1);
+            if (!"UTF8".equals(encoding)) {
+                // Keys are arbitrary Unicode; another encoding would reject or mangle some of them.
+                throw new SQLException("The database encoding is " + encoding + "; fencedstate needs UTF8. Create "
+                        + "the database with ENCODING 'UTF8'.");
+            }
+        }
+    }
+
+    @Override
+    public String lockForMigration() {
+        return "SELECT pg_advisory_xact_lock(?)";
+    }
+
+    @Override
+    public String tableExists() {
+        return "SELECT to_regclass(?)";
+    }
+
+    @Override
+    public List<String> createSchema(TableName table) {
+        String records = table.records();
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + records + " ("
+                        + "store text NOT NULL, "
+                        + "key text NOT NULL, "
+                        + "format smallint NOT NULL, "
+                        + "revision bigint NOT NULL CHECK (revision >= 1), "
+                        + "version bigint NOT NULL CHECK (version >= 0), "
+                        + "epoch bigint NOT NULL CHECK (epoch >= 0), "
+                        + "value bytea, "
+                        + "holder text, "
+                        + "lease_deadline timestamptz, "
+                        + "lease_deadline_nanos smallint NOT NULL CHECK (lease_deadline_nanos BETWEEN 0 AND 999), "
+                        + "last_writer text, "
+                        + "last_commit_at timestamptz, "
+                        + "last_commit_nanos smallint NOT NULL CHECK (last_commit_nanos BETWEEN 0 AND 999), "
+                        + "last_commit_id text, "
+                        + "PRIMARY KEY (store, key), "
+                        + "CHECK ((holder IS NULL) = (lease_deadline IS NULL)))",
+                "COMMENT ON TABLE " + records + " IS 'fencedstate records: one row per (store, key); written only "
+                        + "by conditional statements on revision'",
+                "COMMENT ON COLUMN " + records + ".lease_deadline_nanos IS 'nanoseconds past the microsecond of "
+                        + "lease_deadline (0-999): timestamptz keeps microseconds, fencedstate keeps nanoseconds'",
+                "COMMENT ON COLUMN " + records + ".last_commit_nanos IS 'nanoseconds past the microsecond of "
+                        + "last_commit_at (0-999)'",
+                "CREATE TABLE IF NOT EXISTS " + table.schemaVersions() + " ("
+                        + "id smallint PRIMARY KEY CHECK (id = 1), "
+                        + "version integer NOT NULL, "
+                        + "migrated_at timestamptz NOT NULL DEFAULT clock_timestamp())");
+    }
+
+    @Override
+    public String selectSchemaVersion(TableName table) {
+        return "SELECT version FROM " + table.schemaVersions() + " WHERE id = 1";
+    }
+
+    @Override
+    public String upsertSchemaVersion(TableName table) {
+        return "INSERT INTO " + table.schemaVersions() + " (id, version) VALUES (1, ?) "
+                + "ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, migrated_at = clock_timestamp()";
+    }
+
+    @Override
+    public String readWithClock(TableName table) {
+        // The LEFT JOIN returns the clock even when the key has no row; the join condition uses the primary key.
+        return "SELECT clock_timestamp(), " + RECORD_COLUMNS.stream().map(column -> "r." + column)
+                .collect(Collectors.joining(", "))
+                + " FROM (VALUES (1)) AS one LEFT JOIN " + table.records() + " AS r ON r.store = ? AND r.key = ?";
+    }
+
+    @Override
+    public String insertIfAbsent(TableName table) {
+        return "INSERT INTO " + table.records() + " (store, key, " + COLUMNS + ") VALUES (?, ?, " + PLACEHOLDERS
+                + ") ON CONFLICT (store, key) DO NOTHING";
+    }
+
+    @Override
+    public String updateIfRevision(TableName table, boolean withValue) {
+        String assignments = RECORD_COLUMNS.stream().filter(column -> withValue || !column.equals("value"))
+                .map(column -> column + " = ?").collect(Collectors.joining(", "));
+        return "UPDATE " + table.records() + " SET " + assignments + " WHERE store = ? AND key = ? AND revision = ?";
+    }
+
+    @Override
+    public String selectKeys(TableName table) {
+        return "SELECT key FROM " + table.records() + " WHERE store = ?";
+    }
+
+    @Override
+    public boolean outcomeUnknown(SQLException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
+                    || cause instanceof SQLRecoverableException || cause instanceof java.io.IOException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state == null // the driver got no answer at all
+                        || state.startsWith("08") // connection exception
+                        || OUTCOME_UNKNOWN_STATES.contains(state)
+                        || state.startsWith("58") // system error (I/O) in the server
+                        || state.startsWith("XX")) { // internal error
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean lostToConcurrentWrite(SQLException failure) {
+        return SERIALIZATION_FAILURE.equals(failure.getSQLState());
+    }
+}
