@@ -64,9 +64,11 @@ public abstract class StorageContract {
     protected StateStorage storage;
 
     /**
-     * Returns a new, empty storage whose lease time follows {@code clock}: its time must move forward exactly as far
-     * as {@link ManualClock#elapsed()} (a backend with its own clock, such as a database, adds that offset to it).
-     * Called once per test.
+     * Returns a new, empty storage whose lease time follows {@code clock}: the storage's time must read
+     * {@link ManualClock#instant()} (give or take a second) and move forward exactly as far as
+     * {@link ManualClock#elapsed()}. A backend with a clock of its own, such as a database, adds the difference between
+     * {@code clock.instant()} and its own time, taken once at creation, plus {@code clock.elapsed()}. Called once per
+     * test.
      */
     protected abstract StateStorage createStorage(ManualClock clock) throws Exception;
 
