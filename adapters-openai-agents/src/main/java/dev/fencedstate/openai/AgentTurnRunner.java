@@ -1,6 +1,8 @@
 package dev.fencedstate.openai;
 
 import com.openai.client.OpenAIClient;
+import com.openai.core.JsonField;
+import com.openai.core.JsonMissing;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseInputItem;
@@ -9,11 +11,13 @@ import dev.fencedstate.ClaimHeldException;
 import dev.fencedstate.FencedStateException;
 import dev.fencedstate.FencedStore;
 import dev.fencedstate.FencedWriteException;
+import dev.fencedstate.Keys;
 import dev.fencedstate.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -39,6 +43,10 @@ import org.jspecify.annotations.Nullable;
  * spend a model call.
  */
 public final class AgentTurnRunner {
+
+    /** Request fields the runner sets itself; a request customizer's values (typed or raw) are replaced. */
+    private static final Set<String> RUNNER_OWNED_FIELDS =
+            Set.of("model", "input", "previous_response_id", "conversation");
 
     private final OpenAIClient client;
     private final String model;
@@ -79,7 +87,7 @@ public final class AgentTurnRunner {
      * @throws FencedWriteException if the claim was reclaimed or revoked, before or during the turn (never retried)
      */
     public SessionTurn runTurn(FencedSession session, Claim claim, List<ResponseInputItem> newItems) {
-        return sessionTurn(session, Objects.requireNonNull(claim, "claim"), newItems);
+        return sessionTurn(session, requireClaimOn(claim, session.key(), session), newItems);
     }
 
     // ---------------------------------------------------------------- head turns
@@ -101,7 +109,7 @@ public final class AgentTurnRunner {
      * @throws FencedWriteException if the claim was reclaimed or revoked, before or during the turn (never retried)
      */
     public HeadTurn runTurn(FencedHead head, Claim claim, List<ResponseInputItem> newItems) {
-        return headTurn(head, Objects.requireNonNull(claim, "claim"), newItems);
+        return headTurn(head, requireClaimOn(claim, head.key(), head), newItems);
     }
 
     // ---------------------------------------------------------------- the loops
@@ -147,12 +155,33 @@ public final class AgentTurnRunner {
     private ResponseCreateParams params(List<ResponseInputItem> input, @Nullable String previousResponseId) {
         ResponseCreateParams.Builder builder = ResponseCreateParams.builder();
         request.accept(builder);
-        // Set last, so that a request customizer cannot replace the state this turn is fenced on.
-        builder.model(model).inputOfResponse(input);
-        if (previousResponseId != null) {
-            builder.previousResponseId(previousResponseId);
-        }
+        // Set last, so that a request customizer cannot change which state the model sees: the turn is fenced on the
+        // session or head it read, so the model must see exactly that. A previous_response_id or conversation left
+        // by the customizer would add server-side history outside the fence (and in head mode fork the chain).
+        // Absent rather than null, so the request body carries only what the turn sends.
+        builder.removeAllAdditionalBodyProperties(RUNNER_OWNED_FIELDS)
+                .model(model)
+                .inputOfResponse(input)
+                .previousResponseId(previousResponseId == null ? absent() : JsonField.of(previousResponseId))
+                .conversation(absent());
         return builder.build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> JsonField<T> absent() {
+        // JsonMissing is the SDK's "field not set"; Kotlin's covariance does not carry over to Java's generics.
+        return (JsonField<T>) (JsonField<?>) JsonMissing.of();
+    }
+
+    private static Claim requireClaimOn(Claim claim, String key, Object target) {
+        Objects.requireNonNull(claim, "claim");
+        if (!claim.key().equals(key)) {
+            // Checked before anything else: a foreign claim's epoch says nothing about this key, so it would either
+            // pass as "fenced" (and stop a healthy worker) or cost a model call before the commit refused it.
+            throw new IllegalArgumentException("the claim is for key '" + Keys.printable(claim.key()) + "', not for "
+                    + target);
+        }
+        return claim;
     }
 
     private static void requireNotFenced(@Nullable Claim claim, String key, long epoch) {
@@ -211,7 +240,10 @@ public final class AgentTurnRunner {
 
         /**
          * Sets the rest of each request (instructions, tools, temperature, ...). The runner then sets {@code model},
-         * {@code input} and {@code previous_response_id} itself, overriding what this set.
+         * {@code input} and {@code previous_response_id} itself (the head in head mode; none in session mode and for a
+         * new conversation) and leaves out {@code conversation}, overriding whatever this set, as typed fields or as
+         * additional body properties: the model must see exactly the fenced state the turn read, and no server-side
+         * history besides it.
          */
         public Builder request(Consumer<ResponseCreateParams.Builder> request) {
             this.request = Objects.requireNonNull(request, "request");

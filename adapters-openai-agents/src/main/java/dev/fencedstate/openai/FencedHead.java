@@ -71,11 +71,26 @@ public final class FencedHead {
      * @throws HeadConflictException if the head is elsewhere (nothing was written)
      */
     public HeadView advanceFrom(@Nullable String expectedResponseId, String newResponseId) {
+        requireId(newResponseId);
         HeadView base = read();
         if (!Objects.equals(base.responseId().orElse(null), expectedResponseId)) {
-            throw new HeadConflictException(expectedResponseId, requireId(newResponseId), base, null);
+            throw new HeadConflictException(expectedResponseId, versionAt(expectedResponseId, base), newResponseId,
+                    base, null);
         }
         return advanceUnder(null, base, newResponseId);
+    }
+
+    /**
+     * The version at which the head named {@code responseId}, as far as {@code current} (which does not name it)
+     * tells: its predecessor was at the version before; a new conversation is at version 0. Anything older is not
+     * recorded, so the version the id was checked against stands in (see {@link HeadConflictException}).
+     */
+    private static long versionAt(@Nullable String responseId, HeadView current) {
+        if (current.responseId().isPresent()
+                && Objects.equals(current.previousResponseId().orElse(null), responseId)) {
+            return current.version() - 1;
+        }
+        return responseId == null ? Snapshot.INITIAL_VERSION : current.version();
     }
 
     /** {@link #advance(HeadView, String)} under {@code claim}. @throws FencedWriteException if the claim ended */
@@ -136,7 +151,7 @@ public final class FencedHead {
                 readFailure.addSuppressed(conflict);
                 throw readFailure;
             }
-            throw new HeadConflictException(from, newResponseId, current, conflict);
+            throw new HeadConflictException(from, base.version(), newResponseId, current, conflict);
         }
         return new HeadView(conversationId, after, newResponseId, from);
     }

@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #clearSession} take the {@link SessionView} they were computed from and apply only if the session is still
  * at that view's version; otherwise they write nothing and throw {@link SessionConflictException} with the current
  * view. A change that turns out to be a no-op (adding no items, popping or clearing an empty session) writes nothing
- * but is checked the same way.
+ * but is still checked against the view (and, under a claim, against the claim), so a stale no-op fails too. It does
+ * not check for another worker's live claim: that needs the backend's clock, which core does not expose, and a change
+ * that writes nothing cannot overwrite the holder's work.
  *
  * <h2>Claims: one worker at a time, and zombies fenced</h2>
  * A worker may {@link #claim} the session for a lease and make its changes under the claim. While the lease is live,
@@ -82,7 +84,7 @@ public final class FencedSession {
      *
      * @return the session after the append
      * @throws SessionConflictException if a peer changed the session since {@code base} (nothing was added)
-     * @throws ClaimHeldException       if another worker holds a live claim on the session
+     * @throws ClaimHeldException       if another worker holds a live claim on the session (not checked by a no-op)
      */
     public SessionView addItems(SessionView base, List<ResponseInputItem> items) {
         return add(null, base, items);
@@ -93,7 +95,7 @@ public final class FencedSession {
      * The item removed is {@code base.tail()}, never an item a peer added after {@code base} was read.
      *
      * @throws SessionConflictException if a peer changed the session since {@code base} (nothing was removed)
-     * @throws ClaimHeldException       if another worker holds a live claim on the session
+     * @throws ClaimHeldException       if another worker holds a live claim on the session (not checked by a no-op)
      */
     public PopResult popItem(SessionView base) {
         return pop(null, base);
@@ -104,7 +106,7 @@ public final class FencedSession {
      * numbers are not reused afterwards.
      *
      * @throws SessionConflictException if a peer changed the session since {@code base} (nothing was removed)
-     * @throws ClaimHeldException       if another worker holds a live claim on the session
+     * @throws ClaimHeldException       if another worker holds a live claim on the session (not checked by a no-op)
      */
     public SessionView clearSession(SessionView base) {
         return clear(null, base);
@@ -214,8 +216,9 @@ public final class FencedSession {
     }
 
     /**
-     * A change with nothing to write is still only valid on the current session, with the same checks a write would
-     * make: a fenced claim first, then the version. Nothing is written, so reading is the whole check.
+     * A change with nothing to write is still only valid on the current session, so it makes a write's checks that a
+     * read can decide: a fenced claim first, then the version (core's order). Whether another worker's claim is live
+     * depends on the backend's clock, which a read does not return, so that check is left out (see the class doc).
      */
     private SessionView unchanged(@Nullable Claim claim, SessionView base) {
         Snapshot now = store.read(key);

@@ -72,6 +72,10 @@ final class StoredFormats {
         JsonNode root = readDocument(key, value, SESSION_FORMAT);
         requireText(key, root, "session_id", sessionId);
         long nextSequence = requireLong(key, root, "next_sequence");
+        if (nextSequence < 1) {
+            // Sequence numbers start at 1; a smaller next_sequence would surface later as a bad item on append.
+            throw corrupt(key, "\"next_sequence\" must be at least 1, was " + nextSequence, null);
+        }
         JsonNode items = root.get("items");
         if (items == null || !items.isArray()) {
             throw corrupt(key, "\"items\" is missing or not an array", null);

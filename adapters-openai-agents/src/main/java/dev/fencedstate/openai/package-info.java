@@ -13,8 +13,9 @@
  *       a conflict by re-reading and calling the model again.</li>
  * </ul>
  * Conflicts are {@link dev.fencedstate.openai.SessionConflictException} and
- * {@link dev.fencedstate.openai.HeadConflictException} (retryable, carrying the current state); a writer whose claim
- * was reclaimed or revoked gets core's {@link dev.fencedstate.FencedWriteException} (never retried).
+ * {@link dev.fencedstate.openai.HeadConflictException}: core {@link dev.fencedstate.VersionConflictException}s
+ * (retryable, caught with every other fencedstate conflict) that carry the current state; a writer whose claim was
+ * reclaimed or revoked gets core's {@link dev.fencedstate.FencedWriteException} (never retried).
  */
 @NullMarked
 package dev.fencedstate.openai;

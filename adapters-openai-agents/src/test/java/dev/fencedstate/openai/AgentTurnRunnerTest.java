@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.openai.client.OpenAIClient;
+import com.openai.core.JsonValue;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import dev.fencedstate.Claim;
 import dev.fencedstate.ClaimHeldException;
 import dev.fencedstate.FencedStore;
 import dev.fencedstate.FencedWriteException;
 import dev.fencedstate.RetryPolicy;
+import dev.fencedstate.VersionConflictException;
 import dev.fencedstate.memory.InMemoryStorage;
 import dev.fencedstate.testkit.ManualClock;
 import java.time.Duration;
@@ -147,6 +149,35 @@ class AgentTurnRunnerTest {
         assertThat(api.calls()).hasSize(2);
         assertThat(describe(conflict.current().items())).containsExactly("user: peer 1", "user: peer 2");
         assertThat(describe(session.getItems())).containsExactly("user: peer 1", "user: peer 2");
+        assertThat(conflict).isInstanceOf(VersionConflictException.class);
+        assertThat(conflict.isRetryable()).isTrue();
+        assertThat(conflict.expectedVersion()).as("the second attempt was based on the session after peer 1")
+                .isEqualTo(1);
+        assertThat(conflict.actualVersion()).isEqualTo(2);
+        assertThat(waits).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("when every head attempt loses, the last conflict is core's VersionConflictException")
+    void headAttemptsRunOut() {
+        FencedHead head = FencedHeadStore.create(store).head("h");
+        FencedHead peer = FencedHeadStore.create(peerStore).head("h");
+        api.gate(call -> peer.advance(peer.read(), "resp_peer_" + call.number()));
+
+        VersionConflictException conflict = catchThrowableOfType(VersionConflictException.class,
+                () -> runner(2).runTurn(head, List.of(user("mine"))));
+
+        assertThat(conflict).isInstanceOf(HeadConflictException.class);
+        assertThat(conflict.isRetryable()).isTrue();
+        HeadConflictException headConflict = (HeadConflictException) conflict;
+        assertThat(headConflict.expectedResponseId()).contains("resp_peer_1");
+        assertThat(headConflict.attemptedResponseId()).isEqualTo("resp_2");
+        assertThat(headConflict.current().responseId()).contains("resp_peer_2");
+        assertThat(conflict.expectedVersion()).isEqualTo(1);
+        assertThat(conflict.actualVersion()).isEqualTo(2).isEqualTo(head.read().version());
+        assertThat(api.calls()).hasSize(2);
+        assertThat(api.calls().get(1).previousResponseId()).contains("resp_peer_1");
+        assertThat(head.read().responseId()).contains("resp_peer_2");
     }
 
     @Test
@@ -188,6 +219,80 @@ class AgentTurnRunnerTest {
         assertThat(api.calls()).hasSize(1);
         assertThat(waits).isEmpty();
         assertThat(session.getItems()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a head held by another worker is not retried; a head worker already fenced does not call the model")
+    void heldAndFencedHeadsAreNotRetried() {
+        FencedHead head = FencedHeadStore.create(store).head("h");
+        FencedHead peer = FencedHeadStore.create(peerStore).head("h");
+        Claim peerClaim = peer.claim(Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> runner(3).runTurn(head, List.of(user("unclaimed"))))
+                .isInstanceOf(ClaimHeldException.class).isNotInstanceOf(VersionConflictException.class);
+        assertThat(api.calls()).hasSize(1);
+        assertThat(peer.release(peerClaim)).isTrue();
+        Claim claim = head.claim(Duration.ofSeconds(30));
+        assertThat(peer.revoke()).isTrue();
+        assertThatThrownBy(() -> runner(3).runTurn(head, claim, List.of(user("zombie"))))
+                .isInstanceOf(FencedWriteException.class).isNotInstanceOf(VersionConflictException.class);
+        assertThat(api.calls()).hasSize(1);
+        assertThat(waits).isEmpty();
+        assertThat(head.read().responseId()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a claim on another key is refused before any model call, never mistaken for a fenced one")
+    void claimOnAnotherKeyIsRefused() {
+        FencedSession session = FencedSessionStore.create(store).session("s");
+        FencedHead head = FencedHeadStore.create(store).head("h");
+        Claim sessionClaim = session.claim(Duration.ofSeconds(30));
+        Claim headClaim = head.claim(Duration.ofSeconds(30));
+        FencedSession otherSession = FencedSessionStore.create(store).session("other");
+        assertThat(sessionClaim.epoch()).as("same epoch: the fencing check alone would let it through")
+                .isEqualTo(headClaim.epoch()).isNotEqualTo(otherSession.read().epoch());
+
+        assertThatThrownBy(() -> runner(3).runTurn(head, sessionClaim, List.of(user("x"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("openai-agents/sessions/s");
+        assertThatThrownBy(() -> runner(3).runTurn(otherSession, sessionClaim, List.of(user("x"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other");
+        assertThatThrownBy(() -> runner(3).runTurn(session, headClaim, List.of(user("x"))))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(api.calls()).isEmpty();
+        assertThat(head.read().version()).isZero();
+        assertThat(session.read().version()).isZero();
+    }
+
+    @Test
+    @DisplayName("the request customizer cannot add server-side history: previous_response_id and conversation")
+    void customizerCannotAddServerSideHistory() {
+        AgentTurnRunner runner = AgentTurnRunner.builder(client).model("gpt-4.1")
+                .request(params -> params.instructions("Be brief.").previousResponseId("resp_elsewhere")
+                        .conversation("conv_elsewhere")
+                        .putAdditionalBodyProperty("previous_response_id", JsonValue.from("resp_raw"))
+                        .putAdditionalBodyProperty("conversation", JsonValue.from("conv_raw"))
+                        .putAdditionalBodyProperty("input", JsonValue.from("raw input")))
+                .sleeper(waits::add).build();
+        FencedSession session = FencedSessionStore.create(store).session("s");
+        FencedHead head = FencedHeadStore.create(store).head("h");
+
+        runner.runTurn(session, List.of(user("session turn")));
+        runner.runTurn(head, List.of(user("first head turn")));
+        runner.runTurn(head, List.of(user("second head turn")));
+
+        List<FakeResponsesApi.Call> calls = api.calls();
+        assertThat(calls).hasSize(3);
+        for (FakeResponsesApi.Call call : calls) {
+            assertThat(call.body().has("conversation")).as(call.body().toString()).isFalse();
+            assertThat(call.body().get("instructions").asText()).isEqualTo("Be brief.");
+            assertThat(call.body().get("input").isArray()).as(call.body().toString()).isTrue();
+        }
+        assertThat(calls.get(0).body().has("previous_response_id")).as("session mode").isFalse();
+        assertThat(calls.get(1).body().has("previous_response_id")).as("a new conversation").isFalse();
+        assertThat(calls.get(2).previousResponseId()).contains("resp_2");
+        assertThat(calls.get(0).inputSummary()).containsExactly("user: session turn");
+        assertThat(head.read().previousResponseId()).contains("resp_2");
     }
 
     @Test

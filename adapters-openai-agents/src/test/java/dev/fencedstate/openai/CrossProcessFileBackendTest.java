@@ -41,6 +41,10 @@ class CrossProcessFileBackendTest {
     @TempDir
     Path dir;
 
+    /** The children's stderr files: apart from the state directory, and removed with it. */
+    @TempDir
+    Path logs;
+
     private FakeResponsesApi api;
     private OpenAIClient client;
 
@@ -74,7 +78,7 @@ class CrossProcessFileBackendTest {
 
         int parentAttempts = 0;
         int childAttempts;
-        try (ChildJvm child = ChildJvm.start(dir, "turns", dir.toString(), api.baseUrl(), "shared", "child",
+        try (ChildJvm child = ChildJvm.start(logs, "turns", dir.toString(), api.baseUrl(), "shared", "child",
                 String.valueOf(turns));
              FencedStore store = FencedStore.builder(FileStorage.open(dir)).writerId("parent").build()) {
             FencedSession session = FencedSessionStore.create(store).session("shared");
@@ -116,17 +120,24 @@ class CrossProcessFileBackendTest {
             }
         });
 
-        try (ChildJvm child = ChildJvm.start(dir, "claimed-turn", dir.toString(), api.baseUrl(), "shared", "child");
+        try (ChildJvm child = ChildJvm.start(logs, "claimed-turn", dir.toString(), api.baseUrl(), "shared", "child");
              FencedStore store = FencedStore.builder(FileStorage.open(dir)).writerId("parent").build()) {
             FencedSession session = FencedSessionStore.create(store).session("shared");
-            long childEpoch = Long.parseLong(child.awaitLine("CLAIMED", WAIT_SECONDS).substring("CLAIMED epoch=".length()));
-            assertThat(childInModel.await(WAIT_SECONDS, TimeUnit.SECONDS)).as(child.diagnostics()).isTrue();
+            long childEpoch;
+            Claim parentClaim;
+            try {
+                String claimed = child.awaitLine("CLAIMED", WAIT_SECONDS);
+                childEpoch = Long.parseLong(claimed.substring("CLAIMED epoch=".length()));
+                assertThat(childInModel.await(WAIT_SECONDS, TimeUnit.SECONDS)).as(child.diagnostics()).isTrue();
 
-            assertThat(session.revoke()).isTrue();
-            Claim parentClaim = session.claim(Duration.ofMinutes(1));
-            AgentTurnRunner.builder(client).model("gpt-4.1").build()
-                    .runTurn(session, parentClaim, List.of(user("parent rescue turn")));
-            wake.countDown();
+                assertThat(session.revoke()).isTrue();
+                parentClaim = session.claim(Duration.ofMinutes(1));
+                AgentTurnRunner.builder(client).model("gpt-4.1").build()
+                        .runTurn(session, parentClaim, List.of(user("parent rescue turn")));
+            } finally {
+                // Whatever failed above, never leave the child's model call held.
+                wake.countDown();
+            }
 
             String fenced = child.awaitLine("FENCED", WAIT_SECONDS);
             assertThat(fenced).isEqualTo("FENCED claimEpoch=" + childEpoch + " currentEpoch=" + parentClaim.epoch());
@@ -161,8 +172,8 @@ class CrossProcessFileBackendTest {
             reader.start();
         }
 
-        static ChildJvm start(Path workDir, String... args) throws IOException {
-            Path stderr = Files.createTempFile(workDir.getParent(), "child-stderr", ".txt");
+        static ChildJvm start(Path logDir, String... args) throws IOException {
+            Path stderr = Files.createTempFile(logDir, "child-stderr", ".txt");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                     "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),

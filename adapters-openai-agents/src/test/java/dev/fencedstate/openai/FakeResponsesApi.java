@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -136,10 +137,18 @@ final class FakeResponsesApi implements AutoCloseable {
         return calls.stream().filter(call -> call.lastUserText().equals(text)).toList();
     }
 
+    /** Stops the server and its threads; a held (gated) call is interrupted and answered with an error. */
     @Override
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the fake Responses API's threads did not stop within 30 s");
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.fencedstate.Claim;
 import dev.fencedstate.FencedStore;
 import dev.fencedstate.FencedWriteException;
+import dev.fencedstate.VersionConflictException;
 import dev.fencedstate.memory.InMemoryStorage;
 import dev.fencedstate.testkit.ManualClock;
 import java.time.Duration;
@@ -63,7 +64,13 @@ class FencedHeadTest {
         HeadConflictException conflict = catchThrowableOfType(HeadConflictException.class,
                 () -> headA.advance(atA, "resp_C"));
 
+        assertThat(conflict).isInstanceOf(VersionConflictException.class);
         assertThat(conflict.isRetryable()).isTrue();
+        assertThat(conflict.key()).isEqualTo("openai-agents/heads/conv-1");
+        assertThat(conflict.expectedVersion()).isEqualTo(atA.version()).isEqualTo(1);
+        assertThat(conflict.actualVersion()).isEqualTo(conflict.current().version()).isEqualTo(2);
+        assertThat(conflict).hasCauseInstanceOf(VersionConflictException.class)
+                .hasMessageContaining("Nothing was written").hasMessageContaining("Continue from the current head");
         assertThat(conflict.expectedResponseId()).contains("resp_A");
         assertThat(conflict.attemptedResponseId()).isEqualTo("resp_C");
         assertThat(conflict.current().responseId()).contains("resp_B");
@@ -81,6 +88,33 @@ class FencedHeadTest {
         assertThatThrownBy(() -> headB.advanceFrom("resp_Z", "resp_X")).isInstanceOf(HeadConflictException.class);
         assertThat(headA.read().responseId()).contains("resp_A");
         assertThat(headA.read().version()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("advanceFrom's conflict is core's VersionConflictException with the versions the ids were at")
+    void advanceFromConflictVersions() {
+        headA.advanceFrom(null, "resp_A");
+        headA.advanceFrom("resp_A", "resp_B");
+
+        VersionConflictException fromPredecessor = catchThrowableOfType(VersionConflictException.class,
+                () -> headB.advanceFrom("resp_A", "resp_X"));
+        VersionConflictException fromNew = catchThrowableOfType(VersionConflictException.class,
+                () -> headB.advanceFrom(null, "resp_X"));
+        VersionConflictException fromUnknown = catchThrowableOfType(VersionConflictException.class,
+                () -> headB.advanceFrom("resp_never", "resp_X"));
+
+        assertThat(fromPredecessor).isInstanceOf(HeadConflictException.class);
+        assertThat(fromPredecessor.isRetryable()).isTrue();
+        assertThat(fromPredecessor.expectedVersion()).as("the head was at resp_A at version 1").isEqualTo(1);
+        assertThat(fromPredecessor.actualVersion()).isEqualTo(2);
+        assertThat(fromNew.expectedVersion()).as("a new conversation is at version 0").isZero();
+        assertThat(fromNew.actualVersion()).isEqualTo(2);
+        assertThat(fromUnknown.expectedVersion()).as("not placeable: the version it was checked against")
+                .isEqualTo(fromUnknown.actualVersion()).isEqualTo(2);
+        assertThat(fromUnknown).hasMessageContaining("'resp_never', version 2,")
+                .hasMessageContaining("'resp_B', version 2;");
+        assertThat(headA.read().responseId()).contains("resp_B");
+        assertThat(headA.read().version()).isEqualTo(2);
     }
 
     @Test
@@ -115,6 +149,7 @@ class FencedHeadTest {
                     .allMatch(r -> r.equals("lost to " + winner));
         } finally {
             pool.shutdownNow();
+            assertThat(pool.awaitTermination(20, TimeUnit.SECONDS)).as("racing threads stopped").isTrue();
         }
     }
 

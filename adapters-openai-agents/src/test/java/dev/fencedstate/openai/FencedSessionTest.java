@@ -10,6 +10,7 @@ import dev.fencedstate.Claim;
 import dev.fencedstate.ClaimHeldException;
 import dev.fencedstate.FencedStore;
 import dev.fencedstate.FencedWriteException;
+import dev.fencedstate.VersionConflictException;
 import dev.fencedstate.memory.InMemoryStorage;
 import dev.fencedstate.testkit.ManualClock;
 import java.time.Duration;
@@ -146,13 +147,18 @@ class FencedSessionTest {
             SessionConflictException conflict = catchThrowableOfType(SessionConflictException.class,
                     () -> sessionA.addItems(seenByA, List.of(user("from a"))));
 
+            assertThat(conflict).isInstanceOf(VersionConflictException.class);
             assertThat(conflict.isRetryable()).isTrue();
             assertThat(conflict.key()).isEqualTo(sessionA.key());
             assertThat(conflict.expected()).isEqualTo(seenByA);
+            assertThat(conflict.expectedVersion()).isEqualTo(seenByA.version()).isEqualTo(1);
+            assertThat(conflict.actualVersion()).isEqualTo(conflict.current().version()).isEqualTo(2);
             assertThat(describe(conflict.current().items())).containsExactly("user: one", "user: from b");
             assertThat(conflict.current().tail().orElseThrow().sequence()).isEqualTo(2);
             assertThat(conflict).hasMessageContaining("version 1, tail #1").hasMessageContaining("version 2, tail #2")
+                    .hasMessageContaining("Nothing was written").hasMessageContaining("Recompute the change")
                     .hasCauseInstanceOf(dev.fencedstate.VersionConflictException.class);
+            assertThat(conflict.getCause()).isNotInstanceOf(SessionConflictException.class);
             assertThat(describe(sessionA.getItems())).containsExactly("user: one", "user: from b");
         }
 
@@ -186,6 +192,34 @@ class FencedSessionTest {
             assertThatThrownBy(() -> sessionA.clearSession(empty)).isInstanceOf(SessionConflictException.class);
             assertThatThrownBy(() -> sessionA.addItems(empty, List.of())).isInstanceOf(SessionConflictException.class);
             assertThat(sessionA.getItems()).hasSize(1);
+            VersionConflictException noOp = catchThrowableOfType(VersionConflictException.class,
+                    () -> sessionA.popItem(empty));
+            assertThat(noOp).isInstanceOf(SessionConflictException.class);
+            assertThat(noOp.expectedVersion()).isZero();
+            assertThat(noOp.actualVersion()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a session conflict is core's VersionConflictException, with the session's real versions")
+        void caughtAsCoreConflict() {
+            SessionView stale = seed("one");
+            SessionView moved = sessionB.addItems(stale, List.of(user("two")));
+            sessionB.popItem(moved);
+
+            // What a module-independent retry loop (or the Spring starter's mapping) does: catch the core type.
+            VersionConflictException conflict = catchThrowableOfType(VersionConflictException.class,
+                    () -> sessionA.addItems(stale, List.of(user("late"))));
+
+            assertThat(conflict).isInstanceOf(dev.fencedstate.FencedStateException.class)
+                    .isInstanceOf(SessionConflictException.class);
+            assertThat(conflict.isRetryable()).isTrue();
+            assertThat(conflict.key()).isEqualTo("openai-agents/sessions/chat-1");
+            assertThat(conflict.expectedVersion()).isEqualTo(1);
+            assertThat(conflict.actualVersion()).as("two peer changes since the view").isEqualTo(3)
+                    .isEqualTo(sessionA.read().version());
+            SessionView current = ((SessionConflictException) conflict).current();
+            assertThat(describe(current.items())).containsExactly("user: one");
+            assertThat(sessionA.addItems(current, List.of(user("late"))).version()).isEqualTo(4);
         }
 
         @Test
@@ -218,6 +252,7 @@ class FencedSessionTest {
                 assertThat(sessionA.getItems()).hasSize(2);
             } finally {
                 pool.shutdownNow();
+                assertThat(pool.awaitTermination(20, TimeUnit.SECONDS)).as("racing threads stopped").isTrue();
             }
         }
     }

@@ -154,4 +154,19 @@ class StoredFormatTest {
                     .isInstanceOf(CorruptStateException.class).hasMessageContaining("fencedstate.openai.head");
         }
     }
+
+    @Test
+    @DisplayName("a next_sequence below 1 is reported as corrupt on read, not as a bad item on the next append")
+    void nextSequenceBelowOneIsCorrupt() {
+        try (FencedStore store = FencedStore.builder(FileStorage.open(dir)).build()) {
+            store.commit(store.read("openai-agents/sessions/zero"), ("{\"format\":\"fencedstate.openai.session\","
+                    + "\"format_version\":1,\"session_id\":\"zero\",\"next_sequence\":0,\"items\":[]}")
+                    .getBytes(StandardCharsets.UTF_8));
+            FencedSession session = FencedSessionStore.create(store).session("zero");
+
+            assertThatThrownBy(session::read).isInstanceOf(CorruptStateException.class)
+                    .hasMessageContaining("next_sequence").hasMessageContaining("at least 1");
+            assertThat(store.read("openai-agents/sessions/zero").version()).isEqualTo(1);
+        }
+    }
 }

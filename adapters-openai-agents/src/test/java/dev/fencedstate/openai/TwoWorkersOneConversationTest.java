@@ -56,11 +56,15 @@ class TwoWorkersOneConversationTest {
     }
 
     @AfterEach
-    void stop() {
-        workers.shutdownNow();
-        client.close();
-        api.close();
-        storage.close();
+    void stop() throws InterruptedException {
+        try {
+            workers.shutdownNow();
+            assertThat(workers.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS)).as("workers stopped").isTrue();
+        } finally {
+            client.close();
+            api.close();
+            storage.close();
+        }
     }
 
     /** Holds the first model call of each of the two turns until both are in flight; retries pass straight through. */
@@ -254,11 +258,17 @@ class TwoWorkersOneConversationTest {
         Claim slowClaim = slow.claim(Duration.ofSeconds(30));
 
         Future<SessionTurn> stalled = workers.submit(() -> runner.runTurn(slow, slowClaim, List.of(user("slow turn"))));
-        assertThat(stalledInModel.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-        clock.advance(Duration.ofSeconds(31));
-        Claim rescue = rescuer.claim(Duration.ofSeconds(30));
-        SessionTurn rescued = runner.runTurn(rescuer, rescue, List.of(user("rescue turn")));
-        wake.countDown();
+        Claim rescue;
+        SessionTurn rescued;
+        try {
+            assertThat(stalledInModel.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            clock.advance(Duration.ofSeconds(31));
+            rescue = rescuer.claim(Duration.ofSeconds(30));
+            rescued = runner.runTurn(rescuer, rescue, List.of(user("rescue turn")));
+        } finally {
+            // Whatever failed above, never leave the stalled worker's model call held.
+            wake.countDown();
+        }
 
         ExecutionException failure = org.assertj.core.api.Assertions.catchThrowableOfType(ExecutionException.class,
                 () -> stalled.get(WAIT_SECONDS, TimeUnit.SECONDS));
@@ -293,9 +303,12 @@ class TwoWorkersOneConversationTest {
         Claim claim = zombie.claim(Duration.ofSeconds(30));
 
         Future<HeadTurn> stalled = workers.submit(() -> runner.runTurn(zombie, claim, List.of(user("zombie turn"))));
-        assertThat(stalledInModel.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-        assertThat(recovery.revoke()).isTrue();
-        wake.countDown();
+        try {
+            assertThat(stalledInModel.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(recovery.revoke()).isTrue();
+        } finally {
+            wake.countDown();
+        }
 
         ExecutionException failure = org.assertj.core.api.Assertions.catchThrowableOfType(ExecutionException.class,
                 () -> stalled.get(WAIT_SECONDS, TimeUnit.SECONDS));
