@@ -66,7 +66,7 @@ public final class FencedStore implements AutoCloseable {
         this.retryPolicy = builder.retryPolicy;
         this.maxValueBytes = builder.maxValueBytes;
         this.defaultLease = builder.defaultLease;
-        this.listener = builder.listener;
+        this.listener = new GuardedListener(builder.listener);
         this.sleeper = builder.sleeper;
         this.jitterRandom = builder.jitterRandom;
     }
@@ -451,6 +451,54 @@ public final class FencedStore implements AutoCloseable {
     private static void requirePositive(Duration lease) {
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("a lease must be positive, was " + lease);
+        }
+    }
+
+    /**
+     * Keeps a faulty listener from changing an outcome: a listener runs after the write, so an exception from it must
+     * not make a commit that landed look failed, nor replace the exception the caller needs (an unknown outcome's
+     * commit id).
+     */
+    private static final class GuardedListener implements FencedStoreListener {
+
+        private static final System.Logger LOG = System.getLogger(FencedStore.class.getName());
+
+        private final FencedStoreListener delegate;
+
+        GuardedListener(FencedStoreListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onCommit(String key, CommitOutcome outcome, Duration elapsed) {
+            try {
+                delegate.onCommit(key, outcome, elapsed);
+            } catch (RuntimeException e) {
+                logFailure("onCommit", e);
+            }
+        }
+
+        @Override
+        public void onRetry(String key, int failedAttempt, Duration backoff, VersionConflictException conflict) {
+            try {
+                delegate.onRetry(key, failedAttempt, backoff, conflict);
+            } catch (RuntimeException e) {
+                logFailure("onRetry", e);
+            }
+        }
+
+        @Override
+        public void onClaim(String key, ClaimEvent event) {
+            try {
+                delegate.onClaim(key, event);
+            } catch (RuntimeException e) {
+                logFailure("onClaim", e);
+            }
+        }
+
+        private void logFailure(String method, RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "FencedStoreListener " + delegate.getClass().getName() + "."
+                    + method + " threw; the store's outcome is unaffected", e);
         }
     }
 

@@ -107,8 +107,9 @@ public final class Snapshot {
     }
 
     /**
-     * The id of the last commit or delete. After a {@link StorageFailureException} with an unknown outcome, the
-     * commit landed if and only if a fresh read shows its id here or a version past the one it was based on.
+     * The id of the last commit or delete. After a {@link StorageFailureException} with an unknown outcome, read the
+     * key: if it shows the failed commit's id here, the commit landed; if its version is still the one the commit was
+     * based on, it did not; otherwise another commit came after and the metadata cannot tell, so check the value.
      */
     public Optional<String> commitId() {
         return Optional.ofNullable(commitId);

@@ -4,8 +4,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The backend failed (an I/O error, a lost connection). {@link #outcomeKnown()} says whether the write may have
- * happened: when it is {@code false}, read the key and look for {@link #commitId()} in
- * {@link Snapshot#commitId()} to learn whether the commit landed. When it is {@code true}, nothing was written.
+ * happened. When it is {@code true}, nothing was written. When it is {@code false}, read the key: if
+ * {@link Snapshot#commitId()} is this exception's {@link #commitId()}, the commit landed; if the version is still the
+ * one the commit was based on, it did not; otherwise a later commit overwrote the evidence and only the value can tell.
  */
 public class StorageFailureException extends FencedStateException {
 

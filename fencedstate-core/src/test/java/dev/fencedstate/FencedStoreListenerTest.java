@@ -105,4 +105,27 @@ class FencedStoreListenerTest {
             return this;
         }
     }
+
+    @Test
+    void aThrowingListenerChangesNoOutcome() {
+        FencedStoreListener broken = new FencedStoreListener() {
+            @Override
+            public void onCommit(String key, CommitOutcome outcome, Duration elapsed) {
+                throw new IllegalStateException("broken metrics");
+            }
+
+            @Override
+            public void onClaim(String key, ClaimEvent event) {
+                throw new IllegalStateException("broken metrics");
+            }
+        };
+        FencedStore store = FencedStore.builder(new InMemoryStorage(new MovableClock())).listener(broken).build();
+
+        Snapshot committed = store.commit(store.read("k"), "1".getBytes(UTF_8));
+        Claim claim = store.claim("k");
+        assertThat(committed.version()).isEqualTo(1);
+        assertThat(claim.epoch()).isEqualTo(1);
+        assertThatThrownBy(() -> store.commit(store.read("k"), "2".getBytes(UTF_8)))
+                .as("the real outcome, not the listener's exception").isInstanceOf(ClaimHeldException.class);
+    }
 }

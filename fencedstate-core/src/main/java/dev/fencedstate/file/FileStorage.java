@@ -13,7 +13,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -22,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -85,11 +85,15 @@ public final class FileStorage implements StateStorage {
             StandardOpenOption.WRITE);
 
     /**
-     * One set of lock stripes for the whole JVM, keyed by lock file path. Two FileStorage instances on the same
-     * directory must not hold OS locks on the same file from two threads: the JVM refuses overlapping locks, and on
-     * POSIX closing any channel of a file drops every lock the process holds on it.
+     * One set of lock stripes for the whole JVM, keyed by the lock file's identity (device and inode where the file
+     * system has them), so that two FileStorage instances on one directory, even reached through two paths (a symlink,
+     * a bind mount), never open, lock or close one lock file from two threads at once: the JVM refuses overlapping
+     * locks, and on POSIX closing any channel of a file drops every lock the process holds on it.
      */
     private static final ReentrantLock[] JVM_STRIPES = new ReentrantLock[1024];
+
+    /** Channels that must never be closed, because closing them would drop another class loader's lock. */
+    private static final List<FileChannel> ABANDONED_CHANNELS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     static {
         for (int i = 0; i < JVM_STRIPES.length; i++) {
@@ -145,7 +149,7 @@ public final class FileStorage implements StateStorage {
         String key = replacement.key();
         String name = KeyFileNames.nameOf(key);
         Path lockFile = locks.resolve(name + ".lock");
-        ReentrantLock jvmLock = JVM_STRIPES[Math.floorMod(lockFile.toString().hashCode(), JVM_STRIPES.length)];
+        ReentrantLock jvmLock = JVM_STRIPES[Math.floorMod(lockIdentity(key, lockFile).hashCode(), JVM_STRIPES.length)];
         long deadline = System.nanoTime() + lockTimeout.toNanos();
         try {
             if (!jvmLock.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -156,7 +160,10 @@ public final class FileStorage implements StateStorage {
             throw new StorageFailureException(key, "Interrupted while waiting for the lock of key '"
                     + Keys.printable(key) + "'. Nothing was written.", true, null, e);
         }
-        try (FileChannel lockChannel = openOwnerOnly(lockFile, LOCK_FILE_OPTIONS)) {
+        FileChannel lockChannel = null;
+        boolean written = false;
+        try {
+            lockChannel = openOwnerOnly(lockFile, LOCK_FILE_OPTIONS);
             FileLock processLock = lockWithin(lockChannel, key, deadline);
             try {
                 StoredRecord stored = readRecord(key);
@@ -166,15 +173,53 @@ public final class FileStorage implements StateStorage {
                     return false;
                 }
                 replaceDurably(key, name, RecordFormat.encode(replacement));
-                return true;
+                written = true;
             } finally {
                 processLock.release();
             }
+            lockChannel.close();
+            return true;
+        } catch (OverlappingFileLockException foreignLock) {
+            // Another copy of fencedstate in this JVM (another class loader) holds the OS lock. Closing this channel
+            // would silently drop that lock (POSIX), so the channel is deliberately kept open.
+            ABANDONED_CHANNELS.add(lockChannel);
+            lockChannel = null;
+            throw new StorageFailureException(key, "The lock file of key '" + Keys.printable(key) + "' is locked by "
+                    + "another copy of fencedstate in this JVM (another class loader?); share one copy instead. "
+                    + "Nothing was written.", true, null, foreignLock);
         } catch (IOException e) {
-            throw new StorageFailureException(key, "I/O failure while locking key '" + Keys.printable(key) + "' in "
-                    + directory + ": " + e + ". Nothing was written.", true, null, e);
+            throw new StorageFailureException(key, written
+                    ? "The record of key '" + Keys.printable(key) + "' was written, but unlocking failed: " + e
+                            + ". Read the key to confirm the commit."
+                    : "I/O failure while locking key '" + Keys.printable(key) + "' in " + directory + ": " + e
+                            + ". Nothing was written.", !written, null, e);
         } finally {
+            closeQuietly(lockChannel);
             jvmLock.unlock();
+        }
+    }
+
+    /**
+     * The identity of a key's lock file for the in-JVM stripes: its device and inode where the file system reports
+     * them, else its path. Creates the lock file (owner-only) the first time, without keeping it open.
+     */
+    private Object lockIdentity(String key, Path lockFile) {
+        try {
+            Object fileKey;
+            try {
+                fileKey = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
+            } catch (NoSuchFileException firstWrite) {
+                try {
+                    createOwnerOnlyFile(lockFile);
+                } catch (FileAlreadyExistsException createdConcurrently) {
+                    // another thread or process created it first: fine
+                }
+                fileKey = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
+            }
+            return fileKey != null ? fileKey : lockFile.toString();
+        } catch (IOException e) {
+            throw new StorageFailureException(key, "Cannot create the lock file " + lockFile + ": " + e
+                    + ". Nothing was written.", true, null, e);
         }
     }
 
@@ -238,13 +283,7 @@ public final class FileStorage implements StateStorage {
         } catch (IOException e) {
             throw new StorageFailureException(null, "Cannot read " + file + " while listing keys: " + e, true, null, e);
         }
-        // The key is the first field of the body (after magic, format version and body length).
-        ByteBuffer header = ByteBuffer.wrap(bytes);
-        int length = bytes.length >= 12 ? Short.toUnsignedInt(header.getShort(10)) : -1;
-        if (length < 0 || 12 + length > bytes.length) {
-            throw new CorruptStateException(null, file.toString(), "truncated: too short to hold its key", null);
-        }
-        String key = new String(bytes, 12, length, StandardCharsets.UTF_8);
+        String key = RecordFormat.keyOf(bytes, file.toString());
         RecordFormat.decode(bytes, key, file.toString());
         return key;
     }
@@ -282,15 +321,8 @@ public final class FileStorage implements StateStorage {
     private FileLock lockWithin(FileChannel channel, String key, long deadlineNanos) throws IOException {
         long pauseNanos = 20_000;
         while (true) {
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException sameJvm) {
-                // Cannot happen while every FileStorage in this JVM goes through JVM_STRIPES; fail loudly if it does.
-                throw new StorageFailureException(key, "The lock file of key '" + Keys.printable(key)
-                        + "' is already locked inside this JVM outside fencedstate. Nothing was written.", true, null,
-                        sameJvm);
-            }
+            // OverlappingFileLockException propagates: the caller must not close this channel (see compareAndSet).
+            FileLock lock = channel.tryLock();
             if (lock != null) {
                 return lock;
             }
@@ -321,9 +353,16 @@ public final class FileStorage implements StateStorage {
                 channel.force(true);
             }
             try {
-                // Many processes may open a new directory at once: they all write the same content, so any wins.
-                Files.move(temp, formatFile, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException alreadyThere) {
+                // A hard link never replaces an existing file (a rename would), so when many processes open a new
+                // directory at once exactly one format line wins and nobody overwrites another release's line.
+                Files.createLink(formatFile, temp);
+            } catch (FileAlreadyExistsException alreadyThere) {
+                // another process created it first; it is checked below like any existing one
+            } catch (UnsupportedOperationException noHardLinks) {
+                if (!Files.exists(formatFile)) {
+                    Files.move(temp, formatFile, StandardCopyOption.ATOMIC_MOVE);
+                }
+            } finally {
                 deleteQuietly(temp);
             }
             forceDirectory(directory);
@@ -377,6 +416,24 @@ public final class FileStorage implements StateStorage {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } else {
             Files.createDirectories(dir);
+        }
+    }
+
+    private static void createOwnerOnlyFile(Path file) throws IOException {
+        if (POSIX) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+        }
+    }
+
+    private static void closeQuietly(@Nullable FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Could not close a lock file: {0}", e.toString());
+            }
         }
     }
 

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Each UTF-8 byte of the key that is a lowercase ASCII letter, a digit, {@code -} or {@code _} is kept; every
  * other byte becomes {@code %} and two lowercase hex digits. So a name contains only {@code [a-z0-9_%-]}: no path
  * separator, no dot (no {@code .} or {@code ..}, no hidden file), no character that a case-insensitive disk could
- * fold ({@code A} becomes {@code %41}, {@code a} stays), and no reserved device name survives intact. The mapping is
- * injective because {@code %} itself is always escaped.
+ * fold ({@code A} becomes {@code %41}, {@code a} stays). The mapping is injective because {@code %} itself is
+ * always escaped. (Windows device names such as {@code con} or {@code nul} pass through unchanged; Windows is not a
+ * supported platform for the file backend.)
  *
  * <p>Names longer than {@value #MAX_PLAIN_NAME} characters are replaced by {@code ~} and the SHA-256 of the key
  * ({@code ~} never appears in a plain name). The record stores the full key and every read checks it, so even a hash

@@ -87,26 +87,27 @@ final class RecordFormat {
     }
 
     /**
+     * The key stored in a record, for files whose name does not tell it (hashed names). Checks magic and format
+     * version first, so a record of a newer release is reported as such, not as corrupt.
+     */
+    static String keyOf(byte[] bytes, String location) {
+        checkHeader(bytes, null, location);
+        ByteBuffer in = ByteBuffer.wrap(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES);
+        try {
+            return getString(in);
+        } catch (BufferUnderflowException e) {
+            throw corrupt(null, location, "truncated: too short to hold its key");
+        }
+    }
+
+    /**
      * Decodes a record file. {@code expectedKey} is the key whose file this is; a record for another key (a hash
      * collision, a file copied by hand) is corrupt state.
      */
     static StoredRecord decode(byte[] bytes, String expectedKey, String location) {
-        if (bytes.length < HEADER_BYTES + CRC_BYTES) {
-            throw corrupt(expectedKey, location, "truncated: " + bytes.length + " bytes is shorter than any record");
-        }
+        checkHeader(bytes, expectedKey, location);
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        for (byte m : MAGIC) {
-            if (in.get() != m) {
-                throw corrupt(expectedKey, location, "not a fencedstate record (bad magic bytes)");
-            }
-        }
-        int version = Short.toUnsignedInt(in.getShort());
-        if (version > VERSION) {
-            throw new UnsupportedFormatException(expectedKey, location, version, VERSION);
-        }
-        if (version < 1) {
-            throw corrupt(expectedKey, location, "format version " + version + " does not exist");
-        }
+        in.position(MAGIC.length + 2);
         long bodyLength = Integer.toUnsignedLong(in.getInt());
         long expectedSize = HEADER_BYTES + bodyLength + CRC_BYTES;
         if (expectedSize != bytes.length) {
@@ -158,6 +159,25 @@ final class RecordFormat {
                     lastCommitAt, lastCommitId);
         } catch (BufferUnderflowException | IllegalArgumentException | java.time.DateTimeException e) {
             throw new CorruptStateException(expectedKey, location, "malformed record body: " + e, e);
+        }
+    }
+
+    /** Magic bytes and a known format version, or a typed error; a newer version is not called corrupt. */
+    private static void checkHeader(byte[] bytes, @Nullable String expectedKey, String location) {
+        if (bytes.length < HEADER_BYTES + CRC_BYTES) {
+            throw corrupt(expectedKey, location, "truncated: " + bytes.length + " bytes is shorter than any record");
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (bytes[i] != MAGIC[i]) {
+                throw corrupt(expectedKey, location, "not a fencedstate record (bad magic bytes)");
+            }
+        }
+        int version = (bytes[MAGIC.length] & 0xff) << 8 | (bytes[MAGIC.length + 1] & 0xff);
+        if (version > VERSION) {
+            throw new UnsupportedFormatException(expectedKey, location, version, VERSION);
+        }
+        if (version < 1) {
+            throw corrupt(expectedKey, location, "format version " + version + " does not exist");
         }
     }
 

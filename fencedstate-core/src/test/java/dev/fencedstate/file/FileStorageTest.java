@@ -195,4 +195,53 @@ class FileStorageTest {
         assertThatThrownBy(store::keys).isInstanceOf(CorruptStateException.class)
                 .hasMessageContaining(file.getFileName().toString());
     }
+
+    @Test
+    void aLongKeyRecordOfANewerFormatIsReportedAsSuchByTheListing() throws IOException {
+        FencedStore store = store(FileStorage.open(stateDir()));
+        String longKey = "long/" + "k".repeat(300);
+        store.commit(store.read(longKey), "v".getBytes(UTF_8));
+        Path file = recordFile(longKey);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[5] = 9; // format version 9, from some future release
+        Files.write(file, bytes);
+
+        assertThatThrownBy(store::keys).isInstanceOf(UnsupportedFormatException.class);
+        assertThatThrownBy(() -> store.read(longKey)).isInstanceOf(UnsupportedFormatException.class);
+    }
+
+    @Test
+    void aDirectoryReachedThroughASymlinkStillHasExactTotals() throws Exception {
+        FileStorage.open(stateDir()).close();
+        Path alias = Files.createSymbolicLink(root.resolve("alias"), stateDir());
+        // Both storages resolve to one real directory; their in-JVM locks must be the same ones.
+        FileStorage viaDirectory = FileStorage.open(stateDir());
+        FileStorage viaAlias = FileStorage.open(alias);
+        int threads = 4;
+        int perThread = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CyclicBarrier start = new CyclicBarrier(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                FencedStore store = FencedStore.builder(t % 2 == 0 ? viaDirectory : viaAlias).writerId("w" + t)
+                        .retryPolicy(new RetryPolicy(1000, Duration.ofNanos(1000), 2, Duration.ofMillis(1), 1))
+                        .build();
+                futures.add(pool.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    for (int i = 0; i < perThread; i++) {
+                        store.update("counter", s -> Long.toString(
+                                s.valueAsUtf8().map(Long::parseLong).orElse(0L) + 1).getBytes(UTF_8));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store(viaAlias).read("counter").valueAsUtf8()).contains(Integer.toString(threads * perThread));
+    }
 }

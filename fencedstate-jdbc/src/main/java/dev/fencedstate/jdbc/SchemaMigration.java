@@ -53,16 +53,22 @@ final class SchemaMigration {
             dialect.requireSupported(connection);
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
+            int found;
             try {
-                int found = migrate(connection);
+                found = migrate(connection);
                 connection.commit();
-                return found;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
+                try {
+                    connection.setAutoCommit(autoCommit);
+                } catch (SQLException restoreFailed) {
+                    // A broken connection fails here too; the caller needs the first error, not this one.
+                    e.addSuppressed(restoreFailed);
+                }
                 throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
+            connection.setAutoCommit(autoCommit);
+            return found;
         } catch (SQLException e) {
             throw new StorageFailureException(null, "Cannot prepare the fencedstate table " + table + " ("
                     + dialect.name() + "): " + e.getMessage() + " (SQLState " + e.getSQLState() + "). Check the "

@@ -146,6 +146,14 @@ public abstract class StorageContract {
         }
     }
 
+    private static void awaitQuietly(CyclicBarrier barrier) {
+        try {
+            barrier.await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("racing threads did not meet at the barrier", e);
+        }
+    }
+
     /** What one racing task returned or threw. */
     protected record Outcome<T>(T value, Throwable failure) {
         boolean succeeded() {
@@ -244,6 +252,7 @@ public abstract class StorageContract {
         @DisplayName("concurrent counters: the final values equal the acknowledged commits, exactly")
         void counterFuzzHasExactTotals() throws Exception {
             List<String> keys = List.of("counter-a", "counter-b", "counter-c");
+            CyclicBarrier firstRound = new CyclicBarrier(raceThreads());
             Map<String, AtomicLong> acknowledged = new LinkedHashMap<>();
             keys.forEach(key -> acknowledged.put(key, new AtomicLong()));
             AtomicInteger conflicts = new AtomicInteger();
@@ -259,7 +268,18 @@ public abstract class StorageContract {
                         }).build();
                 Random random = new Random(t);
                 writers.add(() -> {
-                    for (int i = 0; i < fuzzCommitsPerThread(); i++) {
+                    // First round: every thread reads the same version, then all commit together, so the race
+                    // certainly produces conflicts however fast the backend is. Retries do not wait again.
+                    boolean[] firstAttempt = {true};
+                    writer.update(keys.get(0), snapshot -> {
+                        if (firstAttempt[0]) {
+                            firstAttempt[0] = false;
+                            awaitQuietly(firstRound);
+                        }
+                        return incremented(snapshot);
+                    });
+                    acknowledged.get(keys.get(0)).incrementAndGet();
+                    for (int i = 1; i < fuzzCommitsPerThread(); i++) {
                         String key = keys.get(random.nextInt(keys.size()));
                         writer.update(key, StorageContract::incremented);
                         acknowledged.get(key).incrementAndGet();
@@ -393,6 +413,48 @@ public abstract class StorageContract {
             assertThat(outcomes.stream().filter(o -> !o.succeeded()).map(Outcome::failure))
                     .allSatisfy(failure -> assertThat(failure).isInstanceOf(ClaimHeldException.class));
             assertThat(store("reader").read("plan").epoch()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("writers racing to claim a key that has history: exactly one claim is granted")
+        void exactlyOneClaimOnAnExistingKey() throws Exception {
+            FencedStore setup = store("setup");
+            setup.commit(setup.read("plan"), bytes("v1"));
+            setup.release(setup.claim("plan", Duration.ofSeconds(5)));
+            Claim expired = setup.claim("plan", Duration.ofSeconds(5));
+            clock.advance(Duration.ofSeconds(10));
+            List<Callable<Claim>> claimers = new ArrayList<>();
+            for (int i = 0; i < raceThreads(); i++) {
+                FencedStore claimer = store("claimer-" + i);
+                claimers.add(() -> claimer.claim("plan"));
+            }
+
+            List<Outcome<Claim>> outcomes = race(claimers);
+
+            List<Claim> granted = outcomes.stream().filter(Outcome::succeeded).map(Outcome::value).toList();
+            assertThat(granted).hasSize(1);
+            assertThat(granted.get(0).reclaimed()).isTrue();
+            assertThat(granted.get(0).epoch()).isEqualTo(expired.epoch() + 1);
+        }
+
+        @Test
+        @DisplayName("the backend's compare-and-set compares the whole record: a renewed lease is a change")
+        void compareAndSetSeesLeaseOnlyChanges() {
+            FencedStore holder = store("holder");
+            Claim claim = holder.claim("plan", Duration.ofSeconds(10));
+            var before = storage.read("plan").record();
+            clock.advance(Duration.ofSeconds(1));
+            holder.renew(claim, Duration.ofSeconds(10));
+            var renewed = storage.read("plan").record();
+            assertThat(renewed.version()).isEqualTo(before.version());
+            assertThat(renewed.epoch()).isEqualTo(before.epoch());
+
+            // A writer that decided on the record before the renewal must lose, though version and epoch match.
+            var stale = new dev.fencedstate.spi.StoredRecord("plan", before.revision() + 1, before.version(),
+                    before.epoch() + 1, null, null, null, null, null, null);
+            assertThat(storage.compareAndSet(before, stale)).isFalse();
+            assertThat(storage.read("plan").record()).isEqualTo(renewed);
+            assertThat(storage.compareAndSet(null, stale)).as("insert-if-absent on an existing key").isFalse();
         }
 
         @Test
