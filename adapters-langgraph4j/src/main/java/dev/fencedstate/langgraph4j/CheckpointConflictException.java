@@ -1,7 +1,7 @@
 package dev.fencedstate.langgraph4j;
 
-import dev.fencedstate.FencedStateException;
 import dev.fencedstate.Keys;
+import dev.fencedstate.VersionConflictException;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -12,18 +12,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A checkpoint holds the whole state a step computed from the head it started on; writing it on top of a newer
  * head would silently drop what the newer checkpoints added (the lost update this saver exists to stop), so it is
- * refused rather than rebased. What to do: read the thread again (start a new {@link FencedRun}, or repeat the
- * {@code updateState} call with the same run) and redo the step from the fresh head. Retryable.
+ * refused rather than rebased. What to do: read the thread again and redo the step from the fresh head (run the graph
+ * or repeat the {@code updateState} call again; with a {@link FencedRun}, start a new run). Retryable.
+ *
+ * <p>It is a {@link VersionConflictException}, so code that retries every fencedstate conflict catches it as one
+ * type; {@link #expectedVersion()} and {@link #actualVersion()} are the thread's store versions, and
+ * {@link #expectedHead()} and {@link #actualHead()} the checkpoint ids they had at their head.
  */
-public final class CheckpointConflictException extends FencedStateException {
+public final class CheckpointConflictException extends VersionConflictException {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final String threadId;
     private final @Nullable String expectedHead;
-    private final long expectedVersion;
     private final @Nullable String actualHead;
-    private final long actualVersion;
 
     /**
      * @param threadId        the LangGraph4j thread id
@@ -36,16 +38,20 @@ public final class CheckpointConflictException extends FencedStateException {
      */
     public CheckpointConflictException(String threadId, String key, @Nullable String expectedHead,
             long expectedVersion, @Nullable String actualHead, long actualVersion, @Nullable Throwable cause) {
-        super(key, "Checkpoint conflict on thread '" + Keys.printable(threadId) + "': the writer last saw head "
-                + describe(expectedHead) + " (version " + expectedVersion + ") but the thread is at head "
-                + describe(actualHead) + " (version " + actualVersion + "); another run wrote to the thread in "
-                + "between. Nothing was written. Read the thread again and redo the step from the fresh head.",
-                cause);
-        this.threadId = Objects.requireNonNull(threadId, "threadId");
+        super(key, expectedVersion, actualVersion, message(threadId, expectedHead, expectedVersion, actualHead,
+                actualVersion), cause);
+        this.threadId = threadId;
         this.expectedHead = expectedHead;
-        this.expectedVersion = expectedVersion;
         this.actualHead = actualHead;
-        this.actualVersion = actualVersion;
+    }
+
+    private static String message(String threadId, @Nullable String expectedHead, long expectedVersion,
+            @Nullable String actualHead, long actualVersion) {
+        return "Checkpoint conflict on thread '" + Keys.printable(Objects.requireNonNull(threadId, "threadId"))
+                + "': the writer last saw head " + describe(expectedHead) + " (version " + expectedVersion
+                + ") but the thread is at head " + describe(actualHead) + " (version " + actualVersion + "); another "
+                + "run wrote to the thread in between. Nothing was written. Read the thread again and redo the step "
+                + "from the fresh head.";
     }
 
     /** The LangGraph4j thread id. */
@@ -58,29 +64,9 @@ public final class CheckpointConflictException extends FencedStateException {
         return Optional.ofNullable(expectedHead);
     }
 
-    /** The store version of the thread the writer last saw. */
-    public long expectedVersion() {
-        return expectedVersion;
-    }
-
     /** The thread's head checkpoint id when the put was checked; empty if the thread was empty (released). */
     public Optional<String> actualHead() {
         return Optional.ofNullable(actualHead);
-    }
-
-    /** The thread's store version when the put was checked. */
-    public long actualVersion() {
-        return actualVersion;
-    }
-
-    @Override
-    public String key() {
-        return Objects.requireNonNull(super.key());
-    }
-
-    @Override
-    public boolean isRetryable() {
-        return true;
     }
 
     private static String describe(@Nullable String head) {

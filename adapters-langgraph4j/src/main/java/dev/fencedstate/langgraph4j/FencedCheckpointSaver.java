@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.bsc.langgraph4j.RunnableConfig;
+import org.bsc.langgraph4j.StateGraph;
 import org.bsc.langgraph4j.checkpoint.BaseCheckpointSaver;
 import org.bsc.langgraph4j.checkpoint.Checkpoint;
 import org.bsc.langgraph4j.serializer.Serializer;
@@ -41,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  * Every put is then one atomic, version-checked write of the thread's history: two writers, in one process or many,
  * can no longer overwrite each other's history (the stock savers load, change and rewrite the whole history, so across
- * processes the later rewrite drops the earlier checkpoint).
+ * processes the later rewrite drops the earlier checkpoint). And a put computed from a head that another writer has
+ * since moved is refused with {@link CheckpointConflictException}, in the common case with no other change (below).
  *
  * <h2>What a put is checked against</h2>
  * <ul>
@@ -51,12 +53,16 @@ import org.jspecify.annotations.Nullable;
  *       its head and writing it on a newer head would drop what the newer checkpoints added. If the run claimed the
  *       thread and the claim was since reclaimed or revoked, the put is refused with {@link FencedWriteException}
  *       (checked first: a zombie must hear that it is fenced, not that it may retry).</li>
- *   <li><b>Without a run</b>: LangGraph4j does not tell a saver which head a writer started from, so the checkpoint is
- *       appended atomically on whatever the head is when it is written (the stock savers' semantics, minus the
- *       overwrite), retried under the store's {@link dev.fencedstate.RetryPolicy} if another append races it. Two
- *       concurrent runs without a run handle therefore still interleave on one thread; give each a run to make them
- *       conflict instead, or build the saver with {@link Builder#requireRun(boolean) requireRun(true)} to refuse
- *       writes that carry none.</li>
+ *   <li><b>Without a run</b> (drop-in): LangGraph4j tells a saver neither which run a put comes from nor which head it
+ *       started from, but it reads the head and puts the checkpoints computed from it on one Java thread when the
+ *       flow is consumed synchronously ({@code updateState}; {@code invoke}; {@code stream} iterated by the thread
+ *       that created it). So the saver remembers, per Java thread and graph thread, the head that thread's flow read
+ *       or last wrote, and refuses a put of that flow if the thread has moved since, with the same
+ *       {@link CheckpointConflictException}. A put it cannot attribute to such a flow (made from an asynchronous
+ *       node's or a parallel executor's thread, a stream consumed on another thread, a direct call) is appended
+ *       atomically on the current head, as before, and never refused. See {@link DropInTracker} for the rules and
+ *       the README for exactly which cases are covered; {@link Builder#detectDropInConflicts(boolean)} turns this
+ *       off, {@link Builder#requireRun(boolean) requireRun(true)} refuses writes without a run instead.</li>
  *   <li>A put whose config names a checkpoint id replaces that checkpoint in place, as in the stock savers
  *       ({@code updateState} on a snapshot's config does this); the checkpoint must exist in the history the put is
  *       based on, else {@link NoSuchElementException}, as in the stock savers.</li>
@@ -79,6 +85,8 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
     private final String keyPrefix;
     private final int maxCheckpoints;
     private final boolean requireRun;
+    private final boolean detectDropInConflicts;
+    private final DropInTracker dropIn = new DropInTracker();
 
     private FencedCheckpointSaver(Builder builder) {
         this.store = builder.store;
@@ -86,6 +94,7 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
         this.keyPrefix = builder.keyPrefix;
         this.maxCheckpoints = builder.maxCheckpoints;
         this.requireRun = builder.requireRun;
+        this.detectDropInConflicts = builder.detectDropInConflicts;
     }
 
     /** Starts building a saver over {@code store}. */
@@ -111,11 +120,8 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
 
     /** Claims the thread with the store's default lease. See {@link #claimRun(String, Duration)}. */
     public FencedRun claimRun(String threadId) {
-        String key = keyOf(threadId);
-        Claim claim = store.claim(key);
-        // The store does not say how long its default lease is; the backend's clock does, right after the grant.
-        Duration granted = Duration.between(store.storage().read(key).now(), claim.leaseDeadline());
-        return FencedRun.claimed(this, threadId, claim, null, granted);
+        Claim claim = store.claim(keyOf(threadId));
+        return FencedRun.claimed(this, threadId, claim, null, store.defaultLease());
     }
 
     /**
@@ -151,15 +157,22 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
         return decodeAll(key, codec.read(store.read(key)));
     }
 
-    /** The checkpoint the config names, or the thread's head; with a run, the run now works from what it read. */
+    /**
+     * The checkpoint the config names, or the thread's head. With a run, the run now works from what it read; without
+     * one, so does the calling Java thread's flow if this read starts one (a run, an {@code updateState}).
+     */
     @Override
     public Optional<Checkpoint> get(RunnableConfig config) {
         String key = keyOf(threadId(config));
         FencedRun run = runOf(config);
+        GraphCallSite site = run == null && detectDropInConflicts ? GraphCallSite.ofRead() : GraphCallSite.OTHER;
+        long stamp = dropIn.stamp(key);
         Snapshot snapshot = store.read(key);
         List<Entry> entries = codec.read(snapshot);
         if (run != null) {
             run.observe(snapshot);
+        } else if (site != GraphCallSite.OTHER) {
+            dropIn.remember(key, new DropInTracker.Basis(snapshot, stamp, originOf(site)));
         }
         Optional<String> wanted = config.checkPointId();
         Optional<Entry> found = wanted.isPresent()
@@ -173,7 +186,8 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
      * for what it is checked against.
      *
      * @return the config with the checkpoint id set (appended), or the config unchanged (replaced), as the stock savers
-     * @throws CheckpointConflictException            if the config's run last saw an older head (retryable)
+     * @throws CheckpointConflictException            if the config's run, or without a run the calling thread's
+     *                                                LangGraph4j flow, last saw an older head (retryable)
      * @throws FencedWriteException                   if the config's run lost its claim (never retry this run)
      * @throws dev.fencedstate.ClaimHeldException     if another run holds a live claim on the thread
      * @throws NoSuchElementException                 if the checkpoint to replace is not in the history
@@ -192,7 +206,8 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
                         + "to thread '" + Keys.printable(threadId) + "' carries none. Start the graph with "
                         + "saver.openRun(threadId).config() or saver.claimRun(threadId).config().");
             }
-            appendOnHead(threadId, key, entries -> withCheckpoint(entries, checkpoint, payload, replacing, 0));
+            putWithoutRun(threadId, key, checkpoint,
+                    entries -> withCheckpoint(entries, checkpoint, payload, replacing, 0));
         } else {
             putAsRun(run, threadId, key, entries -> withCheckpoint(entries, checkpoint, payload, replacing,
                     claimEpochOf(run)));
@@ -203,6 +218,8 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
     /**
      * Removes the thread's history (leaving a tombstone, so its version and epoch live on) and returns what it held,
      * newest first. With a run, checked like a put: a run that lost its claim or saw an older head cannot release.
+     * Without one, it removes whatever the thread holds (LangGraph4j releases a thread after its run's last checkpoint,
+     * so there is no later step to protect), as the stock savers do.
      */
     @Override
     public Tag release(RunnableConfig config) {
@@ -210,6 +227,7 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
         String key = keyOf(threadId);
         FencedRun run = runOf(config);
         if (run == null) {
+            dropIn.forget(key);
             return releaseOnHead(threadId, key);
         }
         run.lock().lock();
@@ -272,6 +290,11 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
         return store;
     }
 
+    /** How many graph threads the calling Java thread holds a drop-in basis for (to check that they do not pile up). */
+    int dropInBasesOnThisThread() {
+        return dropIn.rememberedOnThisThread();
+    }
+
     @Override
     public String toString() {
         return "FencedCheckpointSaver[" + store + ", keyPrefix=" + keyPrefix + "]";
@@ -301,12 +324,62 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
     }
 
     /**
-     * A put without a run: appended on the current head. The store's update re-reads and re-applies the change when
-     * another write races it, which is safe here because the change is computed from the history it is applied to.
+     * A put without a run. If it is a step of a LangGraph4j flow running on this Java thread and the flow has a basis
+     * that fits it, it is checked against that basis (see {@link DropInTracker}); otherwise it is appended on the
+     * current head. A put that cannot be attributed to a flow first marks its key, so that it cannot make another
+     * flow's put look stale when it was that flow's own step, written from another thread.
      */
-    private void appendOnHead(String threadId, String key, Function<List<Entry>, List<Entry>> change) {
+    private void putWithoutRun(String threadId, String key, Checkpoint checkpoint,
+            Function<List<Entry>, List<Entry>> change) {
+        GraphCallSite site = detectDropInConflicts ? GraphCallSite.ofPut() : GraphCallSite.OTHER;
+        boolean ownThread = site == GraphCallSite.RUN_STEP || site == GraphCallSite.UPDATE_STATE;
+        DropInTracker.Basis basis = ownThread ? dropIn.basisFor(key, site, checkpoint.getNodeId()) : null;
+        if (!ownThread) {
+            dropIn.detachedWrite(key);
+        }
+        long stamp = dropIn.stamp(key);
+        Snapshot written;
         try {
-            store.update(key, snapshot -> codec.write(change.apply(codec.read(snapshot))));
+            written = basis == null ? appendOnHead(threadId, key, change) : putOnBasis(threadId, key, basis, change);
+        } catch (RuntimeException failed) {
+            dropIn.forget(key); // the flow failed here; whatever runs next on this Java thread starts afresh
+            throw failed;
+        }
+        boolean flowEnds = site == GraphCallSite.UPDATE_STATE || StateGraph.END.equals(checkpoint.getNextNodeId());
+        if (site == GraphCallSite.RUN_STEP && !flowEnds) {
+            dropIn.remember(key, new DropInTracker.Basis(written, stamp, DropInTracker.Origin.RUN_STEP));
+        } else {
+            dropIn.forget(key);
+        }
+    }
+
+    /**
+     * A drop-in flow's put, based on the head its Java thread read or last wrote. Refused if another writer moved the
+     * thread since, unless a write that could not be attributed to a flow moved it: that may have been this flow's own
+     * step, so the put is appended, unchecked, as it would be without drop-in detection.
+     */
+    private Snapshot putOnBasis(String threadId, String key, DropInTracker.Basis basis,
+            Function<List<Entry>, List<Entry>> change) {
+        Snapshot based = basis.snapshot();
+        try {
+            return store.commit(based, codec.write(change.apply(codec.read(based))));
+        } catch (VersionConflictException moved) {
+            // Read after the store saw the move, so a detached write that made it has already bumped the counter.
+            if (dropIn.movedByDetachedWrite(key, basis)) {
+                return appendOnHead(threadId, key, change);
+            }
+            throw conflict(threadId, key, based, moved);
+        }
+    }
+
+    /**
+     * A put that is not checked against a basis: appended on the current head. The store's update re-reads and
+     * re-applies the change when another write races it, which is safe here because the change is computed from the
+     * history it is applied to.
+     */
+    private Snapshot appendOnHead(String threadId, String key, Function<List<Entry>, List<Entry>> change) {
+        try {
+            return store.update(key, snapshot -> codec.write(change.apply(codec.read(snapshot))));
         } catch (VersionConflictException exhausted) {
             Snapshot now = store.read(key);
             throw new CheckpointConflictException(threadId, key, null, exhausted.expectedVersion(),
@@ -419,6 +492,15 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
         return -1;
     }
 
+    private static DropInTracker.Origin originOf(GraphCallSite site) {
+        return switch (site) {
+            case RUN_START -> DropInTracker.Origin.RUN_START;
+            case RUN_RESUME -> DropInTracker.Origin.RUN_RESUME;
+            case UPDATE_STATE -> DropInTracker.Origin.UPDATE_STATE;
+            default -> throw new IllegalArgumentException("not a flow's read: " + site);
+        };
+    }
+
     private static long claimEpochOf(FencedRun run) {
         Claim claim = run.currentClaim();
         return claim == null ? 0 : claim.epoch();
@@ -433,6 +515,7 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private int maxCheckpoints;
         private boolean requireRun;
+        private boolean detectDropInConflicts = true;
 
         private Builder(FencedStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -475,6 +558,17 @@ public final class FencedCheckpointSaver implements BaseCheckpointSaver {
          */
         public Builder requireRun(boolean requireRun) {
             this.requireRun = requireRun;
+            return this;
+        }
+
+        /**
+         * Whether puts without a {@link FencedRun} are checked against the head their LangGraph4j flow read on the
+         * same Java thread (see the class comment). Default {@code true}. Turn it off to get plain atomic appends for
+         * writes without a run, e.g. if an application moves a flow between Java threads in a way that makes one
+         * thread's remembered head belong to another flow (the README lists the cases).
+         */
+        public Builder detectDropInConflicts(boolean detectDropInConflicts) {
+            this.detectDropInConflicts = detectDropInConflicts;
             return this;
         }
 

@@ -4,20 +4,16 @@ import static dev.fencedstate.langgraph4j.TestGraph.LOG;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fencedstate.FencedStore;
-import dev.fencedstate.FencedStoreListener;
 import dev.fencedstate.VersionConflictException;
-import dev.fencedstate.file.FileStorage;
 import dev.fencedstate.memory.InMemoryStorage;
 import dev.fencedstate.langgraph4j.Race.Outcome;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.bsc.langgraph4j.CompiledGraph;
 import org.bsc.langgraph4j.RunnableConfig;
 import org.bsc.langgraph4j.checkpoint.Checkpoint;
@@ -31,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two writers on one thread at once, each having read the thread before either writes (forced with a barrier in the
- * state reducer, which runs between a writer's {@code get} and its {@code put}).
+ * state reducer, which runs between a writer's {@code get} and its {@code put}): what LangGraph4j's own savers do, and
+ * the fenced saver with a {@link FencedRun} per writer. The same races without runs (drop-in) are in
+ * {@link DropInTest}.
  */
 class ConcurrentWritersTest {
 
@@ -69,7 +67,8 @@ class ConcurrentWritersTest {
         }
 
         @Test
-        @DisplayName("with the fenced saver, one wins, the other gets a typed conflict, and a retry keeps both")
+        @DisplayName("with the fenced saver and a FencedRun each, one wins, the other gets a typed conflict, a retry "
+                + "keeps both")
         void fencedSaverRejectsTheStaleNote() throws Exception {
             FencedCheckpointSaver saver = FencedCheckpointSaver.of(FencedStore.builder(new InMemoryStorage()).build());
             CompiledGraph<AgentState> graph = TestGraph.compile(saver, TestGraph.gateOn(new CyclicBarrier(2)),
@@ -128,7 +127,8 @@ class ConcurrentWritersTest {
         }
 
         @Test
-        @DisplayName("with the fenced saver, one run wins, the other fails with a typed conflict, and its retry lands")
+        @DisplayName("with the fenced saver and a FencedRun each, one run wins, the other fails with a typed conflict, "
+                + "its retry lands")
         void fencedSaverLetsOneRunWin() throws Exception {
             FencedCheckpointSaver saver = FencedCheckpointSaver.of(FencedStore.builder(new InMemoryStorage()).build());
             CompiledGraph<AgentState> graph = TestGraph.compile(saver, TestGraph.gateOn(new CyclicBarrier(2)),
@@ -159,7 +159,7 @@ class ConcurrentWritersTest {
     }
 
     @Nested
-    @DisplayName("two saver instances on one directory (as two processes would be), without runs")
+    @DisplayName("two LangGraph4j FileSystemSaver instances on one directory (as two processes would be)")
     class TwoInstances {
 
         @Test
@@ -194,49 +194,6 @@ class ConcurrentWritersTest {
             List<String> stored = new FileSystemSaver(dir, new PausingStateSerializer()).list(plain()).stream()
                     .map(Checkpoint::getId).toList();
             assertThat(stored).hasSize(seeded + 1).contains(idB).doesNotContain(idA);
-        }
-
-        @Test
-        @DisplayName("the fenced saver keeps both checkpoints: the racing append is redone on the new head")
-        void fencedSaverKeepsBothCheckpoints(@TempDir Path dir) throws Exception {
-            CyclicBarrier bothRead = new CyclicBarrier(2);
-            AtomicInteger retries = new AtomicInteger();
-            FencedStoreListener countRetries = new FencedStoreListener() {
-                @Override
-                public void onRetry(String key, int failedAttempt, Duration backoff, VersionConflictException c) {
-                    retries.incrementAndGet();
-                }
-            };
-            PausingStorage storageA = new PausingStorage(FileStorage.open(dir), bothRead);
-            PausingStorage storageB = new PausingStorage(FileStorage.open(dir), bothRead);
-            FencedCheckpointSaver first = FencedCheckpointSaver.of(
-                    FencedStore.builder(storageA).writerId("instance-a").listener(countRetries).build());
-            FencedCheckpointSaver second = FencedCheckpointSaver.of(
-                    FencedStore.builder(storageB).writerId("instance-b").listener(countRetries).build());
-            CompiledGraph<AgentState> graphA = TestGraph.compile(first);
-            CompiledGraph<AgentState> graphB = TestGraph.compile(second);
-            graphA.invoke(TestGraph.input("seed"), plain());
-            int seeded = first.history(THREAD).size();
-
-            List<Outcome> outcomes = Race.run(List.of(
-                    () -> {
-                        storageA.armThisThread();
-                        return graphA.updateState(plain(), Map.of(LOG, List.of("note:A")));
-                    },
-                    () -> {
-                        storageB.armThisThread();
-                        return graphB.updateState(plain(), Map.of(LOG, List.of("note:B")));
-                    }));
-
-            assertThat(outcomes).allMatch(Outcome::succeeded);
-            assertThat(retries).as("the two appends really raced").hasValue(1);
-            String idA = ((RunnableConfig) outcomes.get(0).result()).checkPointId().orElseThrow();
-            String idB = ((RunnableConfig) outcomes.get(1).result()).checkPointId().orElseThrow();
-            List<StoredCheckpoint> history = second.history(THREAD);
-            assertThat(history).hasSize(seeded + 2);
-            assertThat(history).extracting(StoredCheckpoint::checkpointId).contains(idA, idB);
-            assertThat(history).extracting(StoredCheckpoint::writerId).contains("instance-a", "instance-b");
-            assertChained(history);
         }
     }
 

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bsc.langgraph4j.CompiledGraph;
+import org.bsc.langgraph4j.RunnableConfig;
 import org.bsc.langgraph4j.state.AgentState;
 
 /**
@@ -20,6 +22,8 @@ import org.bsc.langgraph4j.state.AgentState;
  * of stdout and waits for "GO" on stdin where the test needs it paused.
  * <ul>
  *   <li>{@code conflict DIR THREAD}: opens a run, reads the thread (updateState), says READ, waits, then puts.</li>
+ *   <li>{@code dropin DIR THREAD}: runs the graph with a plain config (no run), says READ once it has read the
+ *       thread, waits, then checkpoints; on a conflict says CONFLICT, runs the graph again and says RETRIED.</li>
  *   <li>{@code zombie DIR THREAD}: claims the thread, runs the graph, says STALLED in the work node, waits, then
  *       tries to checkpoint the step.</li>
  * </ul>
@@ -48,6 +52,7 @@ public final class CrossProcessChild {
             FencedCheckpointSaver saver = FencedCheckpointSaver.of(store);
             switch (mode) {
                 case "conflict" -> conflict(saver, thread, pause);
+                case "dropin" -> dropIn(saver, thread, pause);
                 case "zombie" -> zombie(saver, thread, pause);
                 default -> throw new IllegalArgumentException(mode);
             }
@@ -66,6 +71,30 @@ public final class CrossProcessChild {
             say("WROTE " + written.checkPointId().orElse("?"));
         } catch (CheckpointConflictException conflict) {
             say("CONFLICT " + conflict.expectedHead().orElse("-") + " " + conflict.actualHead().orElse("-"));
+        }
+    }
+
+    private static void dropIn(FencedCheckpointSaver saver, String thread, Runnable pause) {
+        AtomicBoolean paused = new AtomicBoolean();
+        CompiledGraph<AgentState> graph = TestGraph.compile(saver, added -> {
+            if (added.contains("in:child") && paused.compareAndSet(false, true)) {
+                say("READ");
+                pause.run();
+            }
+        }, config -> { });
+        RunnableConfig plain = RunnableConfig.builder().threadId(thread).build();
+        try {
+            graph.invoke(TestGraph.input("child"), plain);
+            say("WROTE");
+        } catch (RuntimeException failure) {
+            if (FencedCheckpointSaver.fencedCauseOf(failure).orElse(null)
+                    instanceof CheckpointConflictException conflict) {
+                say("CONFLICT " + conflict.expectedHead().orElse("-") + " " + conflict.actualHead().orElse("-"));
+                graph.invoke(TestGraph.input("child"), plain); // what the exception says: read again, redo
+                say("RETRIED " + saver.history(thread).get(0).checkpointId());
+            } else {
+                say("FAILED " + failure);
+            }
         }
     }
 

@@ -104,7 +104,7 @@ class CrossProcessTest {
     }
 
     @Test
-    @DisplayName("two processes update one thread from the same head: the parent wins, the child gets the conflict")
+    @DisplayName("two processes update one thread from the same head, each in a FencedRun: the child gets the conflict")
     void concurrentUpdateAcrossProcesses() throws Exception {
         try (FencedStore store = FencedStore.builder(FileStorage.open(dir)).writerId("parent").build()) {
             FencedCheckpointSaver saver = FencedCheckpointSaver.of(store);
@@ -125,6 +125,37 @@ class CrossProcessTest {
             assertThat(saver.history(THREAD)).extracting(StoredCheckpoint::writerId).doesNotContain("child");
             assertThat(TestGraph.isOneChain(saver.list(plain()))).isTrue();
             ConcurrentWritersTest.assertChained(saver.history(THREAD));
+        }
+    }
+
+    @Test
+    @DisplayName("drop-in: two processes run the graph on one thread from the same head; the child's run is refused, "
+            + "its retry lands, nothing is lost")
+    void concurrentRunsAcrossProcessesWithoutRuns() throws Exception {
+        try (FencedStore store = FencedStore.builder(FileStorage.open(dir)).writerId("parent").build()) {
+            FencedCheckpointSaver saver = FencedCheckpointSaver.of(store);
+            CompiledGraph<AgentState> graph = TestGraph.compile(saver);
+            graph.invoke(TestGraph.input("seed"), plain());
+            String seedHead = saver.history(THREAD).get(0).checkpointId();
+            int seeded = saver.history(THREAD).size();
+
+            startChild("dropin");
+            assertThat(nextLine()).isEqualTo("READ");
+            graph.invoke(TestGraph.input("parent"), plain());
+            String parentHead = saver.history(THREAD).get(0).checkpointId();
+            go();
+
+            assertThat(nextLine()).isEqualTo("CONFLICT " + seedHead + " " + parentHead);
+            String retried = nextLine();
+            awaitExit();
+            List<StoredCheckpoint> history = saver.history(THREAD);
+            assertThat(retried).isEqualTo("RETRIED " + history.get(0).checkpointId());
+            assertThat(history).as("seed, parent's run, child's retried run; nothing of the refused attempt")
+                    .hasSize(seeded + 4);
+            assertThat(history).extracting(StoredCheckpoint::writerId).containsSubsequence("child", "parent");
+            assertThat(TestGraph.headLog(saver, THREAD)).contains("work:seed", "work:parent", "work:child");
+            assertThat(TestGraph.isOneChain(saver.list(plain()))).isTrue();
+            ConcurrentWritersTest.assertChained(history);
         }
     }
 

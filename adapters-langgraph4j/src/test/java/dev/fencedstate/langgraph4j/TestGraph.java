@@ -39,16 +39,21 @@ final class TestGraph {
     private TestGraph() {
     }
 
-    static CompiledGraph<AgentState> compile(BaseCheckpointSaver saver, Consumer<List<String>> onMerge,
-            Consumer<RunnableConfig> beforeWork) {
+    /** The graph's state schema: the appending {@code log} channel, calling {@code onMerge} on every merge. */
+    static Map<String, Channel<?>> schema(Consumer<List<String>> onMerge) {
         Channel<List<String>> log = Channels.base((List<String> old, List<String> added) -> {
             onMerge.accept(added);
             List<String> merged = new ArrayList<>(old);
             merged.addAll(added);
             return merged;
         }, ArrayList::new);
+        return Map.of(LOG, log);
+    }
+
+    static CompiledGraph<AgentState> compile(BaseCheckpointSaver saver, Consumer<List<String>> onMerge,
+            Consumer<RunnableConfig> beforeWork, String... interruptBefore) {
         try {
-            return new StateGraph<>(Map.<String, Channel<?>>of(LOG, log), AgentState::new)
+            return new StateGraph<>(schema(onMerge), AgentState::new)
                     .addNode("work", node_async((AgentState state, RunnableConfig config) -> {
                         beforeWork.accept(config);
                         String runner = state.<String>value(RUNNER).orElse("?");
@@ -56,7 +61,7 @@ final class TestGraph {
                     }))
                     .addEdge(StateGraph.START, "work")
                     .addEdge("work", StateGraph.END)
-                    .compile(CompileConfig.builder().checkpointSaver(saver).build());
+                    .compile(CompileConfig.builder().checkpointSaver(saver).interruptBefore(interruptBefore).build());
         } catch (GraphStateException e) {
             throw new IllegalStateException(e);
         }

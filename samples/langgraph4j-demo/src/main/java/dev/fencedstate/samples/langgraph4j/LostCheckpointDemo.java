@@ -4,14 +4,15 @@ import static org.bsc.langgraph4j.action.AsyncNodeAction.node_async;
 
 import dev.fencedstate.FencedStateException;
 import dev.fencedstate.FencedStore;
+import dev.fencedstate.RetryPolicy;
 import dev.fencedstate.file.FileStorage;
 import dev.fencedstate.langgraph4j.CheckpointConflictException;
 import dev.fencedstate.langgraph4j.FencedCheckpointSaver;
-import dev.fencedstate.langgraph4j.FencedRun;
 import dev.fencedstate.langgraph4j.StoredCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -35,13 +37,13 @@ import org.bsc.langgraph4j.checkpoint.MemorySaver;
 import org.bsc.langgraph4j.state.AgentState;
 import org.bsc.langgraph4j.state.Channel;
 import org.bsc.langgraph4j.state.Channels;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A small multi-agent graph (a planner fans out to three workers that write shared findings in parallel, then a
  * summarizer) serving one customer conversation. Two requests for that conversation arrive at the same moment and are
  * handled at once, as two app instances or two request threads would. Run it once with LangGraph4j's
- * {@code MemorySaver} and once with the fenced saver, and see which one loses a request's checkpoints.
+ * {@code MemorySaver} and once with the fenced saver dropped in its place (the same graph, the same plain
+ * {@link RunnableConfig}), and see which one loses a request's checkpoints.
  *
  * <p>No LLM, no network, no keys: the agents are deterministic functions. The overlap that production gets by bad luck
  * (both handlers load the thread before either saves) is forced with a barrier, so the demo shows it every time.
@@ -52,7 +54,7 @@ public final class LostCheckpointDemo {
 
     private static final String THREAD = "customer-42";
     private static final List<String> REQUESTS = List.of("compare laptop prices", "check delivery dates");
-    private static final int MAX_ATTEMPTS = 10;
+    private static final int MAX_ATTEMPTS = RetryPolicy.DEFAULT.maxAttempts();
     private static final List<String> WORKERS = List.of("pricing-agent", "stock-agent", "reviews-agent");
 
     private LostCheckpointDemo() {
@@ -64,14 +66,14 @@ public final class LostCheckpointDemo {
 
         System.out.println("[1] LangGraph4j MemorySaver");
         MemorySaver memory = new MemorySaver();
-        List<String> lostWithStock = runScenario(memory, null);
+        List<String> lostWithStock = runScenario(memory);
 
         Path dir = Files.createTempDirectory("fencedstate-langgraph4j-demo");
         List<String> lostWithFenced;
         try (FencedStore store = FencedStore.builder(FileStorage.open(dir)).name("demo").build()) {
-            System.out.println("\n[2] FencedCheckpointSaver on a fencedstate directory (" + dir + ")");
+            System.out.println("\n[2] FencedCheckpointSaver, dropped in, on a fencedstate directory (" + dir + ")");
             FencedCheckpointSaver fenced = FencedCheckpointSaver.of(store);
-            lostWithFenced = runScenario(fenced, fenced);
+            lostWithFenced = runScenario(fenced);
             List<StoredCheckpoint> history = fenced.history(THREAD);
             System.out.println("    history: " + history.size() + " checkpoints, "
                     + (isChain(history) ? "one chain (each written on top of the one before)" : "NOT one chain"));
@@ -86,12 +88,11 @@ public final class LostCheckpointDemo {
     }
 
     /**
-     * Seeds the conversation, then handles both requests at once. With a fenced saver each handler runs in its own
-     * {@link FencedRun} and, if the thread moved under it, retries from the fresh head. Returns the requests whose
-     * results are missing from the thread's head afterwards.
+     * Seeds the conversation, then handles both requests at once. The handlers are the same for both savers; with the
+     * fenced one, a handler whose thread moved under it gets a {@link CheckpointConflictException} and retries from
+     * the fresh head. Returns the requests whose results are missing from the thread's head afterwards.
      */
-    private static List<String> runScenario(BaseCheckpointSaver saver, @Nullable FencedCheckpointSaver fenced)
-            throws Exception {
+    private static List<String> runScenario(BaseCheckpointSaver saver) throws Exception {
         BothLoaded bothLoaded = new BothLoaded();
         CompiledGraph<AgentState> graph = buildGraph(saver, bothLoaded);
         graph.invoke(input("hello"), RunnableConfig.builder().threadId(THREAD).build());
@@ -101,7 +102,7 @@ public final class LostCheckpointDemo {
         try {
             List<Future<String>> done = new ArrayList<>();
             for (String request : REQUESTS) {
-                done.add(handlers.submit(() -> handle(graph, fenced, request)));
+                done.add(handlers.submit(() -> handle(graph, request)));
             }
             for (int i = 0; i < REQUESTS.size(); i++) {
                 System.out.println("    request \"" + REQUESTS.get(i) + "\": " + done.get(i).get(60, TimeUnit.SECONDS));
@@ -124,16 +125,16 @@ public final class LostCheckpointDemo {
         return lost;
     }
 
-    private static String handle(CompiledGraph<AgentState> graph, @Nullable FencedCheckpointSaver fenced,
-            String request) {
-        if (fenced == null) {
-            graph.invoke(input(request), RunnableConfig.builder().threadId(THREAD).build());
-            return "finished";
-        }
+    /**
+     * A request handler: runs the graph on the conversation; on a checkpoint conflict, backs off a little (jittered,
+     * so two handlers that keep moving the thread under each other fall out of step) and runs it again.
+     */
+    private static String handle(CompiledGraph<AgentState> graph, String request) throws InterruptedException {
+        RunnableConfig conversation = RunnableConfig.builder().threadId(THREAD).build();
         String story = "";
         for (int attempt = 1; ; attempt++) {
-            try (FencedRun run = fenced.openRun(THREAD)) {
-                graph.invoke(input(request), run.config());
+            try {
+                graph.invoke(input(request), conversation);
                 return story + "finished";
             } catch (RuntimeException failure) {
                 FencedStateException cause = FencedCheckpointSaver.fencedCauseOf(failure).orElseThrow(() -> failure);
@@ -142,6 +143,8 @@ public final class LostCheckpointDemo {
                 }
                 story += "conflict (thread moved from " + shortId(conflict.expectedHead().orElse("-")) + " to "
                         + shortId(conflict.actualHead().orElse("-")) + "), retried from the fresh head -> ";
+                Duration backoff = RetryPolicy.DEFAULT.backoffAfter(attempt, ThreadLocalRandom.current());
+                TimeUnit.NANOSECONDS.sleep(backoff.toNanos());
             }
         }
     }
