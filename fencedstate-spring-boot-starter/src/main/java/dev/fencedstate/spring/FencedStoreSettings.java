@@ -21,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  *                         of the shared {@code fencedStateRetryTemplate} bean)
  * @param filesDirectory   the state directory, for the {@code files} backend
  * @param filesLockTimeout how long a write waits for a key's file lock, for the {@code files} backend
+ * @param jdbcTable        the records table ({@code table} or {@code schema.table}), for the {@code jdbc} backend
+ * @param jdbcStore        the value of the table's {@code store} column that holds this store's keys (by default the
+ *                         store's name), for the {@code jdbc} backend
+ * @param jdbcCreateSchema whether opening the store may create or migrate the tables, for the {@code jdbc} backend
  */
 public record FencedStoreSettings(
         String storeName,
@@ -31,7 +35,10 @@ public record FencedStoreSettings(
         RetryPolicy retryPolicy,
         boolean ownRetrySettings,
         Path filesDirectory,
-        Duration filesLockTimeout) {
+        Duration filesLockTimeout,
+        String jdbcTable,
+        String jdbcStore,
+        boolean jdbcCreateSchema) {
 
     public FencedStoreSettings {
         StoreNames.requireValid(storeName);
@@ -40,5 +47,7 @@ public record FencedStoreSettings(
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(filesDirectory, "filesDirectory");
         Objects.requireNonNull(filesLockTimeout, "filesLockTimeout");
+        Objects.requireNonNull(jdbcTable, "jdbcTable");
+        Objects.requireNonNull(jdbcStore, "jdbcStore");
     }
 }

@@ -109,9 +109,15 @@ public class FencedStores implements DisposableBean {
         return new TreeSet<>(stores.keySet());
     }
 
-    /** The backend ids that stores can select. */
+    /** The backend ids that stores can select (not those only known to be unavailable). */
     public SortedSet<String> backends() {
-        return new TreeSet<>(providers.keySet());
+        SortedSet<String> available = new TreeSet<>();
+        providers.forEach((backend, provider) -> {
+            if (!(provider instanceof UnavailableStorageProvider)) {
+                available.add(backend);
+            }
+        });
+        return available;
     }
 
     /** Closes every store's storage. */
@@ -137,6 +143,12 @@ public class FencedStores implements DisposableBean {
                     + "', which no FencedStorageProvider offers (available: " + String.join(", ", backends()) + ").",
                     "Set fencedstate.stores." + name + ".backend or fencedstate.backend to one of those, or add the "
                     + "module that provides '" + settings.backend() + "' (it declares a FencedStorageProvider bean).");
+        }
+        if (provider instanceof UnavailableStorageProvider unavailable) {
+            throw new FencedStateConfigurationException("Store '" + name + "' uses backend '" + settings.backend()
+                    + "', which this application cannot open: " + unavailable.reason() + ".", unavailable.remedy()
+                    + " Or set fencedstate.stores." + name + ".backend or fencedstate.backend to another backend "
+                    + "(available: " + String.join(", ", backends()) + ").");
         }
         List<FencedStoreListener> listeners = new ArrayList<>();
         for (FencedStoreListenerFactory factory : listenerFactories) {
@@ -186,11 +198,14 @@ public class FencedStores implements DisposableBean {
                 .collect(Collectors.groupingBy(FencedStorageProvider::backend, LinkedHashMap::new, Collectors.toList()));
         Map<String, FencedStorageProvider> result = new LinkedHashMap<>();
         grouped.forEach((backend, candidates) -> {
-            if (candidates.size() > 1) {
+            // A placeholder for a backend the application cannot open yields to a real provider of the same id.
+            List<FencedStorageProvider> usable = candidates.stream()
+                    .filter(provider -> !(provider instanceof UnavailableStorageProvider)).toList();
+            if (usable.size() > 1) {
                 throw new FencedStateConfigurationException("Several FencedStorageProvider beans offer backend '"
-                        + backend + "': " + candidates + ".", "Keep one provider per backend id.");
+                        + backend + "': " + usable + ".", "Keep one provider per backend id.");
             }
-            result.put(backend, candidates.get(0));
+            result.put(backend, usable.isEmpty() ? candidates.get(0) : usable.get(0));
         });
         return result;
     }

@@ -27,8 +27,9 @@ public class FencedStateProperties {
     private boolean enabled = true;
 
     /**
-     * Backend of stores that do not choose their own: 'files' (a directory that the processes of one host share) or
-     * 'memory' (this process only, lost at exit). Backend modules add more ids.
+     * Backend of stores that do not choose their own: 'files' (a directory that the processes of one host share),
+     * 'memory' (this process only, lost at exit) or 'jdbc' (a PostgreSQL table that any number of hosts share; needs
+     * fencedstate-jdbc and a DataSource bean). Backend modules add more ids.
      */
     private String backend = "files";
 
@@ -42,6 +43,8 @@ public class FencedStateProperties {
     private DataSize maxValueSize = DataSize.ofMegabytes(16);
 
     private final Files files = new Files();
+
+    private final Jdbc jdbc = new Jdbc();
 
     private final Retry retry = new Retry();
 
@@ -90,6 +93,10 @@ public class FencedStateProperties {
 
     public Files getFiles() {
         return files;
+    }
+
+    public Jdbc getJdbc() {
+        return jdbc;
     }
 
     public Retry getRetry() {
@@ -159,9 +166,12 @@ public class FencedStateProperties {
             throw invalid(storeName, own.getFiles().getLockTimeout() != null ? prefix + "files.lock-timeout"
                     : "fencedstate.files.lock-timeout", "must be a positive duration, was " + lockTimeout);
         }
+        StoreJdbc ownJdbc = own.getJdbc();
         return new FencedStoreSettings(storeName, chosenBackend, own.getWriterId() != null ? own.getWriterId() : writerId,
                 lease, (int) maxSize.toBytes(), policy, !ownRetry.isEmpty(), directory.toAbsolutePath().normalize(),
-                lockTimeout);
+                lockTimeout, firstNonNull(ownJdbc.getTable(), jdbc.getTable()),
+                firstNonNull(ownJdbc.getStore(), storeName),
+                firstNonNull(ownJdbc.getCreateSchema(), jdbc.isCreateSchema()));
     }
 
     /** The retry policy of {@code fencedstate.retry.*}, without any store's overrides. */
@@ -211,6 +221,42 @@ public class FencedStateProperties {
 
         public void setLockTimeout(Duration lockTimeout) {
             this.lockTimeout = lockTimeout;
+        }
+    }
+
+    /**
+     * Settings of the {@code jdbc} backend (PostgreSQL, needs {@code fencedstate-jdbc} and a {@code DataSource} bean).
+     * Every store on it lives in the same table, each under its own value of the table's {@code store} column.
+     */
+    public static class Jdbc {
+
+        /**
+         * Table holding the records of the stores on the jdbc backend: 'table' or 'schema.table', lowercase ASCII
+         * letters, digits and underscores. A second table '<table>_schema' records the schema version. Every
+         * application instance that should share stores must name the same table.
+         */
+        private String table = "fencedstate_records";
+
+        /**
+         * Whether opening a store may create or migrate the tables (idempotent, safe from many instances starting at
+         * once). Switch it off where the application's database role may not run DDL; the tables must then exist.
+         */
+        private boolean createSchema = true;
+
+        public String getTable() {
+            return table;
+        }
+
+        public void setTable(String table) {
+            this.table = table;
+        }
+
+        public boolean isCreateSchema() {
+            return createSchema;
+        }
+
+        public void setCreateSchema(boolean createSchema) {
+            this.createSchema = createSchema;
         }
     }
 
@@ -290,6 +336,8 @@ public class FencedStateProperties {
 
         private final StoreFiles files = new StoreFiles();
 
+        private final StoreJdbc jdbc = new StoreJdbc();
+
         private final StoreRetry retry = new StoreRetry();
 
         public @Nullable String getBackend() {
@@ -328,6 +376,10 @@ public class FencedStateProperties {
             return files;
         }
 
+        public StoreJdbc getJdbc() {
+            return jdbc;
+        }
+
         public StoreRetry getRetry() {
             return retry;
         }
@@ -356,6 +408,46 @@ public class FencedStateProperties {
 
         public void setLockTimeout(@Nullable Duration lockTimeout) {
             this.lockTimeout = lockTimeout;
+        }
+    }
+
+    /** One store's own jdbc-backend settings. */
+    public static class StoreJdbc {
+
+        /** This store's table ('table' or 'schema.table'); overrides fencedstate.jdbc.table. */
+        private @Nullable String table;
+
+        /**
+         * Value of the table's 'store' column that holds this store's keys (1 to 256 bytes of printable text).
+         * Default: the store's name. Stores, in any application, with the same table and store value share keys.
+         */
+        private @Nullable String store;
+
+        /** Whether opening this store may create or migrate its table; overrides fencedstate.jdbc.create-schema. */
+        private @Nullable Boolean createSchema;
+
+        public @Nullable String getTable() {
+            return table;
+        }
+
+        public void setTable(@Nullable String table) {
+            this.table = table;
+        }
+
+        public @Nullable String getStore() {
+            return store;
+        }
+
+        public void setStore(@Nullable String store) {
+            this.store = store;
+        }
+
+        public @Nullable Boolean getCreateSchema() {
+            return createSchema;
+        }
+
+        public void setCreateSchema(@Nullable Boolean createSchema) {
+            this.createSchema = createSchema;
         }
     }
 

@@ -34,7 +34,7 @@ class AutoConfiguredBeansBackOffTests {
     @DisplayName("every auto-configuration is registered in AutoConfiguration.imports")
     void registered() throws Exception {
         assertThat(autoConfigurations()).containsExactlyInAnyOrder(FencedStateAutoConfiguration.class,
-                FencedStateRepositoriesAutoConfiguration.class, FencedStateMetricsAutoConfiguration.class,
+                FencedStateJdbcAutoConfiguration.class, FencedStateRepositoriesAutoConfiguration.class, FencedStateMetricsAutoConfiguration.class,
                 FencedStateEndpointAutoConfiguration.class, FencedStateHealthContributorAutoConfiguration.class);
     }
 

@@ -2,6 +2,7 @@ package dev.fencedstate.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fencedstate.jdbc.JdbcStorage;
 import java.io.InputStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ConfigurationMetadataTests {
 
     @Test
-    @DisplayName("the generated metadata lists every property with its description, and hints for the backend")
+    @DisplayName("the generated metadata lists every property with its description and default, and hints for the backend")
     void generated() throws Exception {
         JsonNode metadata;
         try (InputStream in = getClass().getClassLoader()
@@ -26,6 +27,7 @@ class ConfigurationMetadataTests {
                         "fencedstate.files.lock-timeout", "fencedstate.retry.max-attempts",
                         "fencedstate.retry.initial-backoff", "fencedstate.retry.multiplier",
                         "fencedstate.retry.max-backoff", "fencedstate.retry.jitter", "fencedstate.stores",
+                        "fencedstate.jdbc.table", "fencedstate.jdbc.create-schema",
                         "management.endpoint.fencedstates.access");
         assertThat(metadata.get("properties").valueStream()
                 .filter(p -> p.get("name").asString().startsWith("fencedstate."))
@@ -33,7 +35,15 @@ class ConfigurationMetadataTests {
         assertThat(metadata.get("properties").valueStream()
                 .filter(p -> p.get("name").asString().equals("fencedstate.retry.max-attempts"))
                 .map(p -> p.get("defaultValue").asInt())).containsExactly(10);
-        assertThat(metadata.get("hints").valueStream().map(h -> h.get("name").asString()))
-                .contains("fencedstate.backend");
+        assertThat(metadata.get("properties").valueStream()
+                .filter(p -> p.get("name").asString().equals("fencedstate.jdbc.table"))
+                .map(p -> p.get("defaultValue").asString())).containsExactly(JdbcStorage.DEFAULT_TABLE);
+        assertThat(metadata.get("properties").valueStream()
+                .filter(p -> p.get("name").asString().equals("fencedstate.jdbc.create-schema"))
+                .map(p -> p.get("defaultValue").asBoolean())).containsExactly(true);
+        assertThat(metadata.get("hints").valueStream()
+                .filter(h -> h.get("name").asString().equals("fencedstate.backend"))
+                .flatMap(h -> h.get("values").valueStream().map(v -> v.get("value").asString())))
+                .containsExactly("files", "memory", "jdbc");
     }
 }

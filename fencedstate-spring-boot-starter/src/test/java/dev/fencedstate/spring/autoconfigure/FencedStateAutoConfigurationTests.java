@@ -154,11 +154,11 @@ class FencedStateAutoConfigurationTests {
         @Test
         @DisplayName("an unknown backend fails startup, naming the properties and the available backends")
         void unknownBackend() {
-            runner.withPropertyValues("fencedstate.stores.plans.backend=jdbc").run(context -> {
+            runner.withPropertyValues("fencedstate.stores.plans.backend=cassandra").run(context -> {
                 assertThat(context).hasFailed();
                 assertThat(context.getStartupFailure()).rootCause()
                         .isInstanceOf(FencedStateConfigurationException.class)
-                        .hasMessageContaining("Store 'plans' uses backend 'jdbc'")
+                        .hasMessageContaining("Store 'plans' uses backend 'cassandra', which no FencedStorageProvider")
                         .hasMessageContaining("available: files, memory")
                         .hasMessageContaining("fencedstate.stores.plans.backend");
             });

@@ -14,7 +14,8 @@ public final class Runners {
     public static ApplicationContextRunner starter() {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-                        FencedStateAutoConfiguration.class, FencedStateRepositoriesAutoConfiguration.class,
+                        FencedStateAutoConfiguration.class, FencedStateJdbcAutoConfiguration.class,
+                        FencedStateRepositoriesAutoConfiguration.class,
                         FencedStateMetricsAutoConfiguration.class, FencedStateEndpointAutoConfiguration.class,
                         FencedStateHealthContributorAutoConfiguration.class))
                 // Never let a test write to the default ./.fencedstate directory.

@@ -10,10 +10,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A tiny HTTP client for the Actuator endpoints of a test server on the loopback address. */
-final class Http {
+public final class Http {
 
-    record Response(int status, String body) {
-        JsonNode json() {
+    public record Response(int status, String body) {
+        public JsonNode json() {
             return JsonMapper.shared().readTree(body);
         }
     }
@@ -21,21 +21,21 @@ final class Http {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final int port;
 
-    Http(int port) {
+    public Http(int port) {
         this.port = port;
     }
 
-    Response get(String path) throws IOException, InterruptedException {
+    public Response get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
-    Response post(String path, String json) throws IOException, InterruptedException {
+    public Response post(String path, String json) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     /** The value of one statistic (COUNT, VALUE, TOTAL_TIME...) of a meter from /actuator/metrics. */
-    double statistic(String meterAndTags, String statistic) throws IOException, InterruptedException {
+    public double statistic(String meterAndTags, String statistic) throws IOException, InterruptedException {
         Response response = get("/actuator/metrics/" + meterAndTags);
         if (response.status() != 200) {
             throw new AssertionError("GET /actuator/metrics/" + meterAndTags + " answered " + response.status()
