@@ -152,6 +152,8 @@ public final class ProtocolConformance {
 
         private static final int TOTAL_WEIGHT = Arrays.stream(Action.values()).mapToInt(a -> a.weight).sum();
         private static final int RECENT_STEPS = 16;
+        private static final int MAX_NESTING = 2;
+        private static final int MAX_ROUNDS = 3;
 
         private final StateStorage backend;
         private final InterleavingStorage storage;
@@ -164,6 +166,7 @@ public final class ProtocolConformance {
         private final String[] keys = new String[KEYS];
         private final KeyState[] model = new KeyState[KEYS];
         private final Writer[] writers = new Writer[WRITERS];
+        private final boolean[] busy = new boolean[WRITERS];
         private final Deque<String> recent = new ArrayDeque<>();
         private int stepNumber;
         private int valueNumber;
@@ -197,11 +200,7 @@ public final class ProtocolConformance {
             int steps = 15 + random.nextInt(30);
             for (int i = 0; i < steps; i++) {
                 stepNumber = i + 1;
-                Step step = nextStep(-1, -1);
-                Step interloper = step.action().writes() && random.nextInt(100) < 30
-                        ? nextStep(otherWriter(step.writer()), random.nextInt(10) < 9 ? step.key() : -1)
-                        : null;
-                perform(step, interloper);
+                perform(nextStep(-1, -1), 0);
                 for (Writer writer : writers) {
                     writer.stalledSteps = Math.max(0, writer.stalledSteps - 1);
                 }
@@ -256,47 +255,76 @@ public final class ProtocolConformance {
             return awake.isEmpty() ? -1 : awake.get(random.nextInt(awake.size()));
         }
 
-        /** Another writer, awake if one is: a stalled writer does nothing until it wakes. */
-        private int otherWriter(int writer) {
-            int other = (writer + 1 + random.nextInt(WRITERS - 1)) % WRITERS;
-            if (writers[other].stalledSteps > 0) {
-                int third = WRITERS - writer - other;
-                return writers[third].stalledSteps == 0 ? third : other;
+        /**
+         * A writer that is not in the middle of an operation (a writer does one at a time, as in the spec), awake if
+         * one is; -1 if every writer is busy.
+         */
+        private int idleWriter() {
+            List<Integer> idle = new ArrayList<>();
+            List<Integer> idleAndAwake = new ArrayList<>();
+            for (int w = 0; w < WRITERS; w++) {
+                if (!busy[w]) {
+                    idle.add(w);
+                    if (writers[w].stalledSteps == 0) {
+                        idleAndAwake.add(w);
+                    }
+                }
             }
-            return other;
+            List<Integer> choice = idleAndAwake.isEmpty() ? idle : idleAndAwake;
+            return choice.isEmpty() ? -1 : choice.get(random.nextInt(choice.size()));
         }
 
         /**
-         * Runs {@code step} on the real store (with {@code interloper} run between its read and its compare-and-set,
-         * if it gets that far), then checks the outcome against the model's decision on the state the step read
-         * last, and the stored records against the model.
+         * Runs {@code step} on the real store, then checks the outcome against the model's decision on the state the
+         * step read last, and every stored record against the model. A writing step may get other writers' whole
+         * operations run inside it, between its read and its compare-and-set, up to {@link #MAX_NESTING} deep and for
+         * up to {@link #MAX_ROUNDS} of its compare-and-set rounds.
          */
-        private void perform(Step step, @Nullable Step interloper) {
+        private void perform(Step step, int depth) {
             List<Instant> reads = new ArrayList<>();
             List<Instant> outer = storage.recordReadsInto(reads);
-            boolean[] interleaved = {false};
-            if (interloper != null) {
-                storage.beforeNextCompareAndSet(() -> {
-                    interleaved[0] = true;
-                    perform(interloper, null);
-                });
+            List<String> inside = new ArrayList<>();
+            boolean writersStep = step.action().writes() || step.action() == Action.READ;
+            if (writersStep) {
+                busy[step.writer()] = true;
             }
-            String description = step.toString();
+            if (step.action().writes() && depth < MAX_NESTING && random.nextInt(100) < 30) {
+                interleaveBeforeNextCompareAndSet(step, depth, 1, inside);
+            }
             String outcome;
             try {
-                outcome = execute(step, reads, () -> interleaved[0] ? " [with " + interloper + " run between its read and its"
-                        + " compare-and-set]" : "");
+                outcome = execute(step, reads, () -> inside.isEmpty() ? ""
+                        : " [with " + String.join(", then ", inside) + " run between its read and its compare-and-set]");
             } finally {
                 storage.disarm();
                 storage.recordReadsInto(outer);
+                if (writersStep) {
+                    busy[step.writer()] = false;
+                }
             }
-            if (interleaved[0]) {
-                tally.interleaved++;
-                description += " [inside it, between read and compare-and-set: " + interloper + "]";
-            }
-            remember(description + " -> " + outcome);
+            remember("  ".repeat(depth) + step + (inside.isEmpty() ? ""
+                    : " [inside it, between read and compare-and-set: " + String.join(", then ", inside) + "]")
+                    + " -> " + outcome);
             tally.steps++;
+            if (depth > 0) {
+                tally.interleaved++;
+            }
             checkStoredRecords(step);
+        }
+
+        private void interleaveBeforeNextCompareAndSet(Step step, int depth, int round, List<String> inside) {
+            int other = idleWriter();
+            Step interloper = other < 0 || random.nextInt(10) == 0
+                    ? new Step(Action.ADVANCE_CLOCK, 0, step.key(), 1 + random.nextInt(2))
+                    : nextStep(other, random.nextInt(10) < 9 ? step.key() : -1);
+            storage.beforeNextCompareAndSet(() -> {
+                inside.add(interloper.toString());
+                perform(interloper, depth + 1);
+                // If the step loses its compare-and-set and decides again, another operation may cut in again.
+                if (round < MAX_ROUNDS && random.nextInt(100) < 25) {
+                    interleaveBeforeNextCompareAndSet(step, depth, round + 1, inside);
+                }
+            });
         }
 
         /** Runs and checks one step; returns its outcome, for the trace. */
@@ -516,7 +544,7 @@ public final class ProtocolConformance {
                     .append(", step ").append(stepNumber).append(": ").append(step).append('\n')
                     .append("  ").append(what).append('\n')
                     .append("  keys: ").append(String.join(", ", keys)).append('\n')
-                    .append("  the steps before it (operations run inside another one are listed first):\n");
+                    .append("  the steps before it (an operation run inside another is indented and listed first):\n");
             recent.forEach(line -> message.append(line).append('\n'));
             message.append("  replay: ProtocolConformance.check(<new storage>, ManualClock.create(), ").append(seed)
                     .append("L, ").append(Math.min(behaviours, index + 1)).append(')');
