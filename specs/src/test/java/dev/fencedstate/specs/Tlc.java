@@ -75,6 +75,11 @@ final class Tlc {
      * {@code workDir}, waiting at most {@code timeout}.
      */
     static Run check(Path spec, Path config, Path workDir, Duration timeout) throws IOException, InterruptedException {
+        return start(spec, config, workDir).await(timeout);
+    }
+
+    /** Starts TLC without waiting, so that a long check can run while shorter ones do. */
+    static Started start(Path spec, Path config, Path workDir) throws IOException {
         Files.createDirectories(workDir.resolve("tmp"));
         Path log = workDir.resolve("tlc.out");
         List<String> command = List.of(
@@ -94,15 +99,26 @@ final class Tlc {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("TLC did not finish " + config.getFileName() + " within " + timeout
-                        + "; its output so far is in " + log);
+        return new Started(spec.getParent().relativize(config).toString(), process, log, started);
+    }
+
+    /** A TLC process that was started; {@link #await} or {@link #stop} it. */
+    record Started(String config, Process process, Path log, long startedNanos) {
+
+        Run await(Duration timeout) throws IOException, InterruptedException {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new AssertionError("TLC did not finish " + config + " within " + timeout
+                            + "; its output so far is in " + log);
+                }
+                return new Run(config, process.exitValue(), Files.readString(log, StandardCharsets.UTF_8),
+                        Duration.ofNanos(System.nanoTime() - startedNanos));
+            } finally {
+                stop();
             }
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            return new Run(spec.getParent().relativize(config).toString(), process.exitValue(), output,
-                    Duration.ofNanos(System.nanoTime() - started));
-        } finally {
+        }
+
+        void stop() throws InterruptedException {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
