@@ -92,11 +92,12 @@ public final class FencedStore implements AutoCloseable {
     // ---------------------------------------------------------------- optimistic writes
 
     /**
-     * Commits {@code value} if the key is still at {@code base}'s version and nobody else holds a live claim.
+     * Commits {@code value} if the key is still at {@code base}'s version and no live claim is held on it, not even
+     * the caller's own (a claim holder commits under its claim, with {@link #commit(Claim, Snapshot, byte[])}).
      *
      * @return the key after the commit
      * @throws VersionConflictException if another commit landed since {@code base} was read (retryable)
-     * @throws ClaimHeldException       if another writer holds a live claim on the key (retryable later)
+     * @throws ClaimHeldException       if a live claim is held on the key (retryable later)
      */
     public Snapshot commit(Snapshot base, byte[] value) {
         Objects.requireNonNull(value, "value (use delete to remove a key)");
@@ -136,7 +137,12 @@ public final class FencedStore implements AutoCloseable {
      * Claims an exclusive write grant on the key for {@code lease}. Granting bumps the key's epoch; if the key held an
      * expired claim, this is a reclamation and that claim's holder is fenced from now on.
      *
-     * @throws ClaimHeldException if another claim on the key is live (retryable after its deadline)
+     * <p>The deadline is the backend's time at the read plus {@code lease}, so a claimant that stalls between its read
+     * and its write may be granted a lease that is already short or over. That costs it time, never safety: the epoch
+     * still fences whoever reclaims after it.
+     *
+     * @throws ClaimHeldException if a claim on the key is live, the caller's own included (retryable after its
+     *                            deadline; a holder extends its claim with {@link #renew})
      */
     public Claim claim(String key, Duration lease) {
         Keys.requireValid(key);

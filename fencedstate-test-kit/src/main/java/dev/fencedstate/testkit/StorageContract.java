@@ -77,6 +77,14 @@ public abstract class StorageContract {
         return 8;
     }
 
+    /**
+     * Random behaviours of the protocol model run against this backend by the conformance test (3 writers, 2 keys,
+     * every operation, stalls, clock moves, operations interleaved between another's read and its compare-and-set).
+     */
+    protected int conformanceBehaviours() {
+        return 150;
+    }
+
     /** Commits per thread in the counter fuzz test. */
     protected int fuzzCommitsPerThread() {
         return 40;
@@ -158,6 +166,24 @@ public abstract class StorageContract {
     protected record Outcome<T>(T value, Throwable failure) {
         boolean succeeded() {
             return failure == null;
+        }
+    }
+
+    @Nested
+    @DisplayName("conformance to the TLA+ model")
+    class Conformance {
+
+        @Test
+        @DisplayName("every step of random behaviours has an outcome the protocol model allows")
+        void behavesLikeTheModel() {
+            long seed = 20_301;
+            var report = dev.fencedstate.testkit.conformance.ProtocolConformance.check(storage, clock, seed,
+                    conformanceBehaviours());
+            // Not vacuous: the behaviours reached zombies, reclamations, races and interleavings on this backend.
+            for (String outcome : List.of("COMMITTED", "CONFLICT", "FENCED", "CLAIM_HELD", "RECLAIMED", "REVOKED")) {
+                assertThat(report.count(outcome)).as("operations that ended %s", outcome).isPositive();
+            }
+            assertThat(report.interleavedOperations()).isPositive();
         }
     }
 

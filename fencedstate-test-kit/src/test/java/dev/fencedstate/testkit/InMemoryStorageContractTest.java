@@ -6,6 +6,11 @@ import dev.fencedstate.spi.StateStorage;
 class InMemoryStorageContractTest extends StorageContract {
 
     @Override
+    protected int conformanceBehaviours() {
+        return 1000;
+    }
+
+    @Override
     protected StateStorage createStorage(ManualClock clock) {
         return new InMemoryStorage(clock);
     }
