@@ -149,36 +149,7 @@ class FileStorageTest {
 
     @Test
     void twoStoragesOnOneDirectoryInOneJvmStillHaveExactTotals() throws Exception {
-        FileStorage first = FileStorage.open(stateDir());
-        FileStorage second = FileStorage.open(stateDir());
-        int threads = 6;
-        int perThread = 30;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CyclicBarrier start = new CyclicBarrier(threads);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                FencedStore store = FencedStore.builder(t % 2 == 0 ? first : second).writerId("w" + t)
-                        .retryPolicy(new RetryPolicy(1000, Duration.ofNanos(1000), 2, Duration.ofMillis(1), 1))
-                        .build();
-                futures.add(pool.submit(() -> {
-                    start.await(10, TimeUnit.SECONDS);
-                    for (int i = 0; i < perThread; i++) {
-                        store.update("counter", s -> Long.toString(
-                                s.valueAsUtf8().map(Long::parseLong).orElse(0L) + 1).getBytes(UTF_8));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        Snapshot result = store(first).read("counter");
-        assertThat(result.valueAsUtf8()).contains(Integer.toString(threads * perThread));
-        assertThat(result.version()).isEqualTo(threads * perThread);
+        assertExactTotalsWhenSharing(FileStorage.open(stateDir()), FileStorage.open(stateDir()), 6, 30);
     }
 
     @Test
@@ -215,16 +186,18 @@ class FileStorageTest {
         FileStorage.open(stateDir()).close();
         Path alias = Files.createSymbolicLink(root.resolve("alias"), stateDir());
         // Both storages resolve to one real directory; their in-JVM locks must be the same ones.
-        FileStorage viaDirectory = FileStorage.open(stateDir());
-        FileStorage viaAlias = FileStorage.open(alias);
-        int threads = 4;
-        int perThread = 25;
+        assertExactTotalsWhenSharing(FileStorage.open(stateDir()), FileStorage.open(alias), 4, 25);
+    }
+
+    /** Threads alternate between the two storages, incrementing one counter; no increment may be lost. */
+    private void assertExactTotalsWhenSharing(FileStorage first, FileStorage second, int threads, int perThread)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CyclicBarrier start = new CyclicBarrier(threads);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                FencedStore store = FencedStore.builder(t % 2 == 0 ? viaDirectory : viaAlias).writerId("w" + t)
+                FencedStore store = FencedStore.builder(t % 2 == 0 ? first : second).writerId("w" + t)
                         .retryPolicy(new RetryPolicy(1000, Duration.ofNanos(1000), 2, Duration.ofMillis(1), 1))
                         .build();
                 futures.add(pool.submit(() -> {
@@ -242,6 +215,8 @@ class FileStorageTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(store(viaAlias).read("counter").valueAsUtf8()).contains(Integer.toString(threads * perThread));
+        Snapshot result = store(second).read("counter");
+        assertThat(result.valueAsUtf8()).contains(Integer.toString(threads * perThread));
+        assertThat(result.version()).isEqualTo(threads * perThread);
     }
 }
