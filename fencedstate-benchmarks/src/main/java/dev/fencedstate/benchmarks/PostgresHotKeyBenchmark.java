@@ -4,8 +4,10 @@ import dev.fencedstate.FencedStore;
 import dev.fencedstate.Snapshot;
 import dev.fencedstate.VersionConflictException;
 import java.util.ConcurrentModificationException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -59,6 +61,8 @@ public class PostgresHotKeyBenchmark {
 
         @Nullable PostgresTrial trial;
         PostgresWorkloads.@Nullable LockClient sharedLockClient;
+        /** Every writer's own lock client, closed here: JMH may tear this state down before the threads' states. */
+        final List<PostgresWorkloads.LockClient> ownLockClients = new CopyOnWriteArrayList<>();
 
         final LongAdder fencedCommits = new LongAdder();
         final LongAdder fencedGaveUp = new LongAdder();
@@ -83,6 +87,7 @@ public class PostgresHotKeyBenchmark {
                 }
             } finally {
                 try {
+                    ownLockClients.forEach(PostgresWorkloads.LockClient::close);
                     if (sharedLockClient != null) {
                         sharedLockClient.close();
                     }
@@ -96,6 +101,13 @@ public class PostgresHotKeyBenchmark {
 
         PostgresWorkloads work() {
             return Objects.requireNonNull(trial).work();
+        }
+
+        /** A lock client of one writer's own (one application instance per writer), closed with the trial. */
+        PostgresWorkloads.LockClient newOwnLockClient() {
+            PostgresWorkloads.LockClient client = work().newLockClient();
+            ownLockClients.add(client);
+            return client;
         }
 
         String fencedSummary(long counterInDatabase) {
@@ -141,7 +153,7 @@ public class PostgresHotKeyBenchmark {
         }
     }
 
-    /** A writer's own lock client: one application instance per writer. */
+    /** A writer's own lock client: one application instance per writer (closed by {@link HotKey}). */
     @State(Scope.Thread)
     public static class OwnLockClient {
 
@@ -149,14 +161,7 @@ public class PostgresHotKeyBenchmark {
 
         @Setup(Level.Trial)
         public void open(HotKey hotKey) {
-            client = hotKey.work().newLockClient();
-        }
-
-        @TearDown(Level.Trial)
-        public void close() {
-            if (client != null) {
-                client.close();
-            }
+            client = hotKey.newOwnLockClient();
         }
     }
 

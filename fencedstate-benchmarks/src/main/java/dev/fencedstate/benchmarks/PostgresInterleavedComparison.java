@@ -2,6 +2,8 @@ package dev.fencedstate.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.fencedstate.VersionConflictException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.ConcurrentModificationException;
@@ -38,8 +40,32 @@ public final class PostgresInterleavedComparison {
         long run(int threadIndex);
     }
 
-    record Variant(String label, Operation operation) {
+    /** A variant and, over the measured rounds only, its operations' total wall time and its threads' CPU time. */
+    record Variant(String label, Operation operation, LongAdder calls, LongAdder callNanos, LongAdder cpuNanos) {
+
+        Variant(String label, Operation operation) {
+            this(label, operation, new LongAdder(), new LongAdder(), new LongAdder());
+        }
+
+        void reset() {
+            calls.reset();
+            callNanos.reset();
+            cpuNanos.reset();
+        }
+
+        double meanNanos() {
+            return callNanos.sum() / (double) calls.sum();
+        }
+
+        double cpuNanosPerCall() {
+            return cpuNanos.sum() / (double) calls.sum();
+        }
     }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** Where the commits' time went, one row per thread count, printed after the comparison. */
+    private static final List<String> TIME_SPLITS = new ArrayList<>();
 
     private PostgresInterleavedComparison() {
     }
@@ -85,6 +111,13 @@ public final class PostgresInterleavedComparison {
                 for (int threads : threadCounts) {
                     System.out.println(compareCommits(pool, threads, size, rounds, blockMillis));
                 }
+                System.out.println();
+                System.out.println("Where the time goes (mean per operation over the measured rounds, on the writer "
+                        + "threads; each statement's time includes borrowing the connection):");
+                System.out.println();
+                System.out.println(TIME_SPLITS_HEADER);
+                System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+                TIME_SPLITS.forEach(System.out::println);
                 System.out.println("# load average: " + PostgresBenchmarks.loadAverage());
                 System.out.println();
                 System.out.println(compareHotKey(pool, size, hotRounds, hotBlockMillis));
@@ -115,7 +148,20 @@ public final class PostgresInterleavedComparison {
                         work.bareUpdate(writers.get(t).key, writers.get(t).nextValue());
                         return 1;
                     }));
-            double[][] opsPerSecond = measure(variants, threads, rounds, blockMillis);
+            double[][] opsPerSecond = measure(variants, threads, rounds, blockMillis, work::resetTimings);
+            Variant fenced = variants.get(0);
+            Variant bare = variants.get(1);
+            TimingStorage timing = work.fencedTiming;
+            double fencedCalls = fenced.calls().sum();
+            double bareCalls = bare.calls().sum();
+            double reads = timing.readNanos.sum() / fencedCalls;
+            double cas = timing.compareAndSetNanos.sum() / fencedCalls;
+            TIME_SPLITS.add(String.format(Locale.ROOT, "| %d | %s | %s | %s (%.2f calls) | %s (%.2f calls) | %s | %s "
+                    + "| %s | %s | %s / %s |", threads, sizeLabel(size), micros(fenced.meanNanos()), micros(reads),
+                    timing.reads.sum() / fencedCalls, micros(cas), timing.compareAndSets.sum() / fencedCalls,
+                    micros(fenced.meanNanos() - reads - cas), micros(bare.meanNanos()),
+                    micros(work.bareSelectNanos.sum() / bareCalls), micros(work.bareUpdateNanos.sum() / bareCalls),
+                    micros(fenced.cpuNanosPerCall()), micros(bare.cpuNanosPerCall())));
             // Every write landed: each write bumps one of the two versions, and the first value (counter 1) was
             // written both ways, so the two versions add up to the writer's counter plus one.
             for (PostgresCommitBenchmark.Writer writer : writers) {
@@ -164,7 +210,7 @@ public final class PostgresInterleavedComparison {
                         new Variant("lock registry, one client",
                                 t -> lockedIncrement(work, oneClient, lockedIncrements, lockExpired)));
                 long conflictsBefore = work.fencedConflicts();
-                double[][] goodput = measure(variants, threads, rounds, blockMillis);
+                double[][] goodput = measure(variants, threads, rounds, blockMillis, () -> { });
                 long conflicts = work.fencedConflicts() - conflictsBefore;
                 long fencedCounter = work.fencedCounter();
                 long lockedCounter = work.lockedCounter();
@@ -216,10 +262,11 @@ public final class PostgresInterleavedComparison {
     }
 
     /**
-     * Warms every variant up, then runs {@code rounds} rounds of one block per variant in rotating order; returns
-     * successes per second, {@code [variant][round]}.
+     * Warms every variant up, runs {@code afterWarmup}, then runs {@code rounds} rounds of one block per variant in
+     * rotating order; returns successes per second, {@code [variant][round]}.
      */
-    static double[][] measure(List<Variant> variants, int threads, int rounds, int blockMillis) throws Exception {
+    static double[][] measure(List<Variant> variants, int threads, int rounds, int blockMillis, Runnable afterWarmup)
+            throws Exception {
         ExecutorService executor = Executors.newFixedThreadPool(threads);
         try {
             for (Variant variant : variants) {
@@ -227,6 +274,8 @@ public final class PostgresInterleavedComparison {
                     runBlock(executor, variant, threads, blockMillis);
                 }
             }
+            variants.forEach(Variant::reset);
+            afterWarmup.run();
             double[][] perSecond = new double[variants.size()][rounds];
             for (int round = 0; round < rounds; round++) {
                 for (int k = 0; k < variants.size(); k++) {
@@ -258,11 +307,22 @@ public final class PostgresInterleavedComparison {
                 ready.await(60, TimeUnit.SECONDS);
                 // the barrier action ran before any thread was released, so start[0] is visible here
                 long deadline = start[0] + TimeUnit.MILLISECONDS.toNanos(blockMillis);
+                long cpuBefore = THREADS.getCurrentThreadCpuTime();
                 long successes = 0;
-                while (System.nanoTime() < deadline) {
+                long calls = 0;
+                long now = System.nanoTime();
+                long callNanos = 0;
+                while (now < deadline) {
                     successes += variant.operation().run(threadIndex);
+                    calls++;
+                    long after = System.nanoTime();
+                    callNanos += after - now;
+                    now = after;
                 }
-                return new long[] {successes, System.nanoTime()};
+                variant.calls().add(calls);
+                variant.callNanos().add(callNanos);
+                variant.cpuNanos().add(THREADS.getCurrentThreadCpuTime() - cpuBefore);
+                return new long[] {successes, now};
             }));
         }
         long successes = 0;
@@ -281,6 +341,14 @@ public final class PostgresInterleavedComparison {
             ratios[i] = numerators[i] / denominators[i];
         }
         return ratios;
+    }
+
+    private static final String TIME_SPLITS_HEADER = "| writers | value | fenced commit | storage.read | "
+            + "compareAndSet | the rest: FencedStore, JdbcStorage binding and decoding | bare update | its SELECT "
+            + "| its UPDATE | client CPU per op, fenced / bare |";
+
+    private static String micros(double nanos) {
+        return String.format(Locale.ROOT, "%,.0f µs", nanos / 1000);
     }
 
     private static String sizeLabel(int bytes) {

