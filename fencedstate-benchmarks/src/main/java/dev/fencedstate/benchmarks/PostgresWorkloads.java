@@ -23,6 +23,7 @@ import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
+import org.springframework.integration.support.locks.DistributedLock;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
@@ -257,7 +258,7 @@ final class PostgresWorkloads implements AutoCloseable {
             implements AutoCloseable {
 
         /** The lock of this trial's hot key (the registry hands out the same lock object for the same key). */
-        Lock hotKeyLock() {
+        DistributedLock hotKeyLock() {
             return registry.obtain(lockKey);
         }
 
@@ -283,6 +284,20 @@ final class PostgresWorkloads implements AutoCloseable {
 
     long lockedCounter() {
         return bareVersionAndCounter(HOT_KEY)[1];
+    }
+
+    /** Writes the lock-guarded counter as a lock holder does after reading it: an unconditional update. */
+    void writeLockedCounter(long counter) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement(UPDATE_PLAIN)) {
+            update.setBytes(1, Values.withCounter(hotTemplate, counter));
+            update.setString(2, plainKey(HOT_KEY));
+            if (update.executeUpdate() != 1) {
+                throw new IllegalStateException("the hot counter row is gone");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("writing the locked counter failed", e);
+        }
     }
 
     // ---------------------------------------------------------------- set-up and clean-up

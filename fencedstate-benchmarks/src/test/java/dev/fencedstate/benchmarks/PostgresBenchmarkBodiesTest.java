@@ -1,9 +1,16 @@
 package dev.fencedstate.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.fencedstate.Claim;
+import dev.fencedstate.ClaimHeldException;
+import dev.fencedstate.FencedStore;
+import dev.fencedstate.FencedWriteException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.integration.support.locks.DistributedLock;
 
 /**
  * Runs each PostgreSQL benchmark body outside JMH against a real server (embedded PostgreSQL 17, or the one named by
@@ -175,6 +183,57 @@ class PostgresBenchmarkBodiesTest {
             Lock now = second.hotKeyLock();
             assertThat(now.tryLock()).as("the second client, once the first unlocked").isTrue();
             now.unlock();
+        }
+    }
+
+    /**
+     * What the README says about the lock registry: it has no fencing. A holder whose lock expired (paused past the
+     * time-to-live: here a 1 ms TTL stands in for a long GC pause) still writes, over the increment of the client that
+     * took the lock after it, and only hears of it from {@code unlock()}, after its write landed. The same story with
+     * a fencedstate claim ends with the stale holder's commit refused.
+     */
+    @Test
+    void lockRegistryHasNoFencingAnExpiredHolderStillWritesWhereAFencedClaimIsRefused() throws Exception {
+        try (PostgresWorkloads work = new PostgresWorkloads(Objects.requireNonNull(pool), 256);
+                PostgresWorkloads.LockClient paused = work.newLockClient();
+                PostgresWorkloads.LockClient next = work.newLockClient()) {
+            DistributedLock stale = paused.hotKeyLock();
+            stale.lock(Duration.ofMillis(1));
+            long staleRead = work.lockedCounter();
+            // ...the holder pauses; its lock expires; another instance takes it and increments
+            DistributedLock taken = next.hotKeyLock();
+            assertThat(taken.tryLock(Duration.ofSeconds(10), Duration.ofSeconds(10))).isTrue();
+            work.writeLockedCounter(work.lockedCounter() + 1);
+            // ...the paused holder resumes and writes what it computed before the pause: nothing stops it
+            work.writeLockedCounter(staleRead + 1);
+            assertThatThrownBy(stale::unlock).isInstanceOf(ConcurrentModificationException.class);
+            taken.unlock();
+            assertThat(work.lockedCounter()).as("two increments acknowledged, one lost").isEqualTo(1);
+
+            FencedStore pausedStore = FencedStore.builder(work.store().storage()).writerId("paused").build();
+            FencedStore nextStore = FencedStore.builder(work.store().storage()).writerId("next").build();
+            Claim staleClaim = pausedStore.claim(PostgresWorkloads.HOT_KEY, Duration.ofMillis(1));
+            Claim reclaimed = claimWithin(nextStore, Duration.ofSeconds(10));
+            assertThat(reclaimed.reclaimed()).isTrue();
+            nextStore.commit(reclaimed, reclaimed.snapshot(), work.incremented(reclaimed.snapshot()));
+            assertThatThrownBy(() -> pausedStore.commit(staleClaim, staleClaim.snapshot(),
+                    work.incremented(staleClaim.snapshot()))).isInstanceOf(FencedWriteException.class);
+            assertThat(work.fencedCounter()).as("the increment after the reclaim is kept").isEqualTo(1);
+        }
+    }
+
+    /** Claims the hot key once the 1 ms lease of the paused holder has run out by the database clock. */
+    private static Claim claimWithin(FencedStore store, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            try {
+                return store.claim(PostgresWorkloads.HOT_KEY);
+            } catch (ClaimHeldException stillLive) {
+                if (System.nanoTime() > deadline) {
+                    throw stillLive;
+                }
+                Thread.sleep(5); // waiting for a clock, not for another thread: a bounded poll
+            }
         }
     }
 
