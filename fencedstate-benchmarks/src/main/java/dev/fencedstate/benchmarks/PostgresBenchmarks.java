@@ -20,13 +20,13 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs the PostgreSQL benchmarks ({@code Postgres*Benchmark}) in one JMH run against ONE server: the one named by
  * {@value PostgresServer#URL_PROPERTY} / {@value PostgresServer#URL_ENV} if set, otherwise an embedded PostgreSQL 17
- * started here for the whole run. Every fork gets the server's address as system properties (JVM arguments
- * prepended), then the tables of the README are printed.
+ * started here for the whole run, whose address every fork gets as system properties (JVM arguments prepended).
+ * Then the tables of the README are printed.
  *
  * <pre>java -cp benchmarks.jar dev.fencedstate.benchmarks.PostgresBenchmarks [JMH options] [benchmark regex]</pre>
  *
- * Any JMH option works (e.g. {@code -p valueBytes=256 -rf csv -rff pg.csv}), except {@code -jvmArgsPrepend}, which
- * this launcher sets.
+ * Any JMH option works (e.g. {@code -p valueBytes=256 -rf csv -rff pg.csv}), except {@code -jvmArgsPrepend} with the
+ * embedded server, which this launcher sets.
  */
 public final class PostgresBenchmarks {
 
@@ -52,8 +52,13 @@ public final class PostgresBenchmarks {
                 server = embedded.server();
             }
             System.out.println("# PostgreSQL benchmarks against " + describe(server));
-            ChainedOptionsBuilder options = new OptionsBuilder().parent(command)
-                    .jvmArgsPrepend(server.asSystemProperties().toArray(String[]::new));
+            ChainedOptionsBuilder options = new OptionsBuilder().parent(command);
+            if (embedded != null) {
+                // A configured server reaches the forks by itself (they inherit the environment, and JMH passes the
+                // host's -D options on), so only the embedded one is handed over, and no password is put on a
+                // command line.
+                options.jvmArgsPrepend(server.asSystemProperties().toArray(String[]::new));
+            }
             if (command.getIncludes().isEmpty()) {
                 options.include(DEFAULT_INCLUDE);
             }

@@ -55,7 +55,7 @@ record PostgresServer(String url, String user, String password) {
         return Optional.of(new PostgresServer(url, user == null ? "postgres" : user, password));
     }
 
-    /** The system properties that point another JVM (a JMH fork) at this server. */
+    /** The system properties that point another JVM (a JMH fork) at this server, password included. */
     List<String> asSystemProperties() {
         return List.of("-D" + URL_PROPERTY + "=" + url, "-D" + USER_PROPERTY + "=" + user,
                 "-D" + PASSWORD_PROPERTY + "=" + password);

@@ -30,6 +30,9 @@ final class PostgresTrial implements AutoCloseable {
             embedded = PostgresServer.startEmbedded();
             server = embedded.server();
         }
+        // Printed by every trial, so a run's log shows that all its trials talked to the same server.
+        System.out.println("PG-TRIAL server " + server.url() + (embedded == null ? " (configured)"
+                : " (embedded, started for this trial alone)"));
         HikariDataSource pool = null;
         try {
             pool = server.pool("fencedstate-bench");
