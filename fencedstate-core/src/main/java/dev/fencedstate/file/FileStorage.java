@@ -21,7 +21,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -85,10 +84,11 @@ public final class FileStorage implements StateStorage {
             StandardOpenOption.WRITE);
 
     /**
-     * One set of lock stripes for the whole JVM, keyed by the lock file's identity (device and inode where the file
-     * system has them), so that two FileStorage instances on one directory, even reached through two paths (a symlink,
-     * a bind mount), never open, lock or close one lock file from two threads at once: the JVM refuses overlapping
-     * locks, and on POSIX closing any channel of a file drops every lock the process holds on it.
+     * One set of lock stripes for the whole JVM, keyed by the lock file's real path, so that two FileStorage instances
+     * on one directory never open, lock or close one lock file from two threads at once: the JVM refuses overlapping
+     * locks, and on POSIX closing ANY descriptor of a file drops every lock the process holds on it. That is also why
+     * the lock file is created (opened) only while its stripe is held: a descriptor opened and closed outside the
+     * stripe, even just to create the file, could silently drop another thread's lock.
      */
     private static final ReentrantLock[] JVM_STRIPES = new ReentrantLock[1024];
 
@@ -149,7 +149,7 @@ public final class FileStorage implements StateStorage {
         String key = replacement.key();
         String name = KeyFileNames.nameOf(key);
         Path lockFile = locks.resolve(name + ".lock");
-        ReentrantLock jvmLock = JVM_STRIPES[Math.floorMod(lockIdentity(key, lockFile).hashCode(), JVM_STRIPES.length)];
+        ReentrantLock jvmLock = JVM_STRIPES[Math.floorMod(lockFile.toString().hashCode(), JVM_STRIPES.length)];
         long deadline = System.nanoTime() + lockTimeout.toNanos();
         try {
             if (!jvmLock.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -196,30 +196,6 @@ public final class FileStorage implements StateStorage {
         } finally {
             closeQuietly(lockChannel);
             jvmLock.unlock();
-        }
-    }
-
-    /**
-     * The identity of a key's lock file for the in-JVM stripes: its device and inode where the file system reports
-     * them, else its path. Creates the lock file (owner-only) the first time, without keeping it open.
-     */
-    private Object lockIdentity(String key, Path lockFile) {
-        try {
-            Object fileKey;
-            try {
-                fileKey = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
-            } catch (NoSuchFileException firstWrite) {
-                try {
-                    createOwnerOnlyFile(lockFile);
-                } catch (FileAlreadyExistsException createdConcurrently) {
-                    // another thread or process created it first: fine
-                }
-                fileKey = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
-            }
-            return fileKey != null ? fileKey : lockFile.toString();
-        } catch (IOException e) {
-            throw new StorageFailureException(key, "Cannot create the lock file " + lockFile + ": " + e
-                    + ". Nothing was written.", true, null, e);
         }
     }
 
@@ -416,14 +392,6 @@ public final class FileStorage implements StateStorage {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } else {
             Files.createDirectories(dir);
-        }
-    }
-
-    private static void createOwnerOnlyFile(Path file) throws IOException {
-        if (POSIX) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-            Files.createFile(file);
         }
     }
 
