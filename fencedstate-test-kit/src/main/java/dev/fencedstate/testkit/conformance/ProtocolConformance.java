@@ -140,8 +140,6 @@ public final class ProtocolConformance {
     private static final class Writer {
         final FencedStore store;
         final @Nullable Snapshot[] snapshots = new Snapshot[KEYS];
-        /** The backend time each snapshot was decided at: what a commit based on it decides with if it reads nothing. */
-        final @Nullable Instant[] snapshotTimes = new Instant[KEYS];
         final @Nullable Claim[] claims = new Claim[KEYS];
         int stalledSteps;
 
@@ -160,8 +158,6 @@ public final class ProtocolConformance {
         private final StateStorage backend;
         private final InterleavingStorage storage;
         private final ManualClock clock;
-        /** The backend time the current commit or update decided at (set before its outcome is checked). */
-        private @Nullable Instant decidedAt;
         private final long seed;
         private final int index;
         private final int behaviours;
@@ -350,7 +346,6 @@ public final class ProtocolConformance {
                     Snapshot snapshot = store.read(key);
                     expectSnapshot(step, snapshot, model[k], "read", context);
                     writer.snapshots[k] = snapshot;
-                    writer.snapshotTimes[k] = lastRead(step, reads);
                     count(Kind.READ);
                     return "READ " + model[k];
                 }
@@ -363,9 +358,8 @@ public final class ProtocolConformance {
                     Result result = attempt(() -> claim == null
                             ? (value == null ? store.delete(base) : store.commit(base, bytes(value)))
                             : (value == null ? store.delete(claim, base) : store.commit(claim, base, bytes(value))));
-                    decidedAt = commitDecisionTime(step, reads, result, writer.snapshotTimes[k]);
                     Outcome expected = ProtocolModel.commit(model[k], base.version(),
-                            claim == null ? null : claim.epoch(), value, decidedAt);
+                            claim == null ? null : claim.epoch(), value, commitDecisionTime(step, reads, result));
                     return expectOutcome(step, expected, result, writer, context);
                 }
                 case UPDATE, UPDATE_UNDER_CLAIM -> {
@@ -374,9 +368,8 @@ public final class ProtocolConformance {
                     Result result = attempt(() -> claim == null
                             ? store.update(key, snapshot -> bytes(value))
                             : store.update(claim, snapshot -> bytes(value)));
-                    decidedAt = lastRead(step, reads);
                     Outcome expected = ProtocolModel.update(model[k], claim == null ? null : claim.epoch(), value,
-                            decidedAt);
+                            lastRead(step, reads));
                     return expectOutcome(step, expected, result, writer, context);
                 }
                 case CLAIM -> {
@@ -410,12 +403,12 @@ public final class ProtocolConformance {
         /**
          * The time a commit decided with. A commit whose first round decides on its base snapshot reads nothing: that
          * is allowed only if it then committed (its compare-and-set found the record unchanged since the snapshot), and
-         * it decided at the backend time the snapshot was read (a backend with its own clock runs ahead of the test's
-         * clock, so that time is not the test clock's). Any other commit must have read, and decided at its last read.
+         * then every later time gives the model the same decision, because a lease expired at the snapshot's read is
+         * expired now. Any other commit must have read, and decided at its last read.
          */
-        private Instant commitDecisionTime(Step step, List<Instant> reads, Result result, @Nullable Instant based) {
-            if (reads.isEmpty() && result.thrown() == null && based != null) {
-                return based;
+        private Instant commitDecisionTime(Step step, List<Instant> reads, Result result) {
+            if (reads.isEmpty() && result.thrown() == null) {
+                return clock.instant();
             }
             return lastRead(step, reads);
         }
@@ -440,10 +433,7 @@ public final class ProtocolConformance {
             model[k] = expected.next();
             count(expected.kind());
             switch (expected.kind()) {
-                case COMMITTED -> {
-                    writer.snapshots[k] = (Snapshot) result.value();
-                    writer.snapshotTimes[k] = decidedAt;
-                }
+                case COMMITTED -> writer.snapshots[k] = (Snapshot) result.value();
                 case GRANTED, RECLAIMED, RENEWED -> writer.claims[k] = (Claim) result.value();
                 default -> {
                     // Zombies keep what they had: a fenced or released claim stays in hand and is used again later.
