@@ -81,8 +81,7 @@ public final class FencedStore implements AutoCloseable {
     /** Reads a key. A key that was never written reads as version 0, epoch 0, without a value. */
     public Snapshot read(String key) {
         Keys.requireValid(key);
-        StorageRead read = storage.read(key);
-        return Snapshot.of(key, read.record(), read.now());
+        return Snapshot.of(key, storage.read(key).record());
     }
 
     /** Every key with a record, sorted (deleted keys included: they keep their version and epoch). */
@@ -102,12 +101,12 @@ public final class FencedStore implements AutoCloseable {
      */
     public Snapshot commit(Snapshot base, byte[] value) {
         Objects.requireNonNull(value, "value (use delete to remove a key)");
-        return write(base, null, value);
+        return write(base.key(), base.version(), null, value);
     }
 
     /** Deletes the key if it is still at {@code base}'s version; the same checks as {@link #commit(Snapshot, byte[])}. */
     public Snapshot delete(Snapshot base) {
-        return write(base, null, null);
+        return write(base.key(), base.version(), null, null);
     }
 
     /**
@@ -165,8 +164,7 @@ public final class FencedStore implements AutoCloseable {
                     current == null ? null : current.lastCommitId());
             if (storage.compareAndSet(current, next)) {
                 listener.onClaim(key, reclaiming ? ClaimEvent.RECLAIMED : ClaimEvent.GRANTED);
-                return new Claim(key, writerId, epoch, deadline, Snapshot.of(key, next, read.now()),
-                        reclaiming);
+                return new Claim(key, writerId, epoch, deadline, Snapshot.of(key, next), reclaiming);
             }
             giveUpAfter(round, key);
         }
@@ -198,7 +196,7 @@ public final class FencedStore implements AutoCloseable {
                     owned.lastCommitId());
             if (storage.compareAndSet(owned, next)) {
                 listener.onClaim(key, ClaimEvent.RENEWED);
-                return new Claim(key, claim.holder(), claim.epoch(), deadline, Snapshot.of(key, next, read.now()),
+                return new Claim(key, claim.holder(), claim.epoch(), deadline, Snapshot.of(key, next),
                         claim.reclaimed());
             }
             giveUpAfter(round, key);
@@ -260,13 +258,13 @@ public final class FencedStore implements AutoCloseable {
     public Snapshot commit(Claim claim, Snapshot base, byte[] value) {
         Objects.requireNonNull(value, "value (use delete to remove a key)");
         requireSameKey(claim, base);
-        return write(base, claim, value);
+        return write(base.key(), base.version(), claim, value);
     }
 
     /** Deletes the key under {@code claim}; the same checks as {@link #commit(Claim, Snapshot, byte[])}. */
     public Snapshot delete(Claim claim, Snapshot base) {
         requireSameKey(claim, base);
-        return write(base, claim, null);
+        return write(base.key(), base.version(), claim, null);
     }
 
     /**
@@ -327,17 +325,10 @@ public final class FencedStore implements AutoCloseable {
     // ---------------------------------------------------------------- the one write path
 
     /**
-     * Commit or delete ({@code value == null}). Each round takes a record, checks it, and writes the next record only
-     * if the record checked is still the stored one, so every check is atomic with the write.
-     *
-     * <p>The first round decides on the record the base snapshot was read from, at the time it was read, and saves a
-     * read (a round trip to a database). That is exact, not an approximation: if its compare-and-set succeeds, the
-     * record is unchanged since the snapshot, and since time only moves forward a fresh read would have passed the
-     * same checks (a lease expired then is expired now). If a check fails there, or the record has changed, the round
-     * proves nothing and the operation decides again on a fresh read, as every later round does.
+     * Commit or delete ({@code value == null}). Each round reads the record, checks it, and writes the next record
+     * only if the record checked is still the stored one, so every check is atomic with the write.
      */
-    private Snapshot write(Snapshot base, @Nullable Claim claim, byte @Nullable [] value) {
-        String key = base.key();
+    private Snapshot write(String key, long baseVersion, @Nullable Claim claim, byte @Nullable [] value) {
         Keys.requireValid(key);
         if (value != null && value.length > maxValueBytes) {
             throw new ValueTooLargeException(key, value.length, maxValueBytes);
@@ -348,36 +339,30 @@ public final class FencedStore implements AutoCloseable {
         long started = System.nanoTime();
         String commitId = CommitIds.next();
         try {
-            for (int round = 0; ; round++) {
-                boolean onSnapshot = round == 0;
-                StoredRecord current;
-                Instant now;
-                if (onSnapshot) {
-                    current = base.record();
-                    now = base.readAt();
-                } else {
-                    StorageRead read = storage.read(key);
-                    current = read.record();
-                    now = read.now();
-                }
-                FencedStateException refusal = refusal(key, base.version(), claim, current, now);
-                if (refusal != null) {
-                    if (onSnapshot) {
-                        continue; // the snapshot may simply be older than the claim; decide on a fresh read
+            for (int round = 1; ; round++) {
+                StorageRead read = storage.read(key);
+                StoredRecord current = read.record();
+                long epoch = epochOf(current);
+                if (claim != null) {
+                    if (epoch != claim.epoch()) {
+                        throw new FencedWriteException(key, claim.epoch(), epoch);
                     }
-                    throw refusal;
+                } else if (current != null && current.isClaimedAt(read.now())) {
+                    throw new ClaimHeldException(key, Objects.requireNonNull(current.holder()),
+                            Objects.requireNonNull(current.leaseDeadline()));
                 }
-                StoredRecord next = new StoredRecord(key, revisionAfter(current), versionOf(current) + 1,
-                        epochOf(current), committed, current == null ? null : current.holder(),
-                        current == null ? null : current.leaseDeadline(), writerId,
-                        onSnapshot ? base.estimatedNow() : now, commitId);
+                long version = versionOf(current);
+                if (version != baseVersion) {
+                    throw new VersionConflictException(key, baseVersion, version);
+                }
+                StoredRecord next = new StoredRecord(key, revisionAfter(current), version + 1, epoch, committed,
+                        current == null ? null : current.holder(), current == null ? null : current.leaseDeadline(),
+                        writerId, read.now(), commitId);
                 if (storage.compareAndSet(current, next)) {
                     listener.onCommit(key, CommitOutcome.COMMITTED, Duration.ofNanos(System.nanoTime() - started));
-                    return Snapshot.of(key, next, now);
+                    return Snapshot.of(key, next);
                 }
-                if (!onSnapshot) {
-                    giveUpAfter(round, key);
-                }
+                giveUpAfter(round, key);
             }
         } catch (FencedStateException failure) {
             listener.onCommit(key, outcomeOf(failure), Duration.ofNanos(System.nanoTime() - started));
@@ -387,29 +372,6 @@ public final class FencedStore implements AutoCloseable {
             }
             throw failure;
         }
-    }
-
-    /**
-     * Why a commit based on {@code baseVersion} must not be applied to {@code current} at the backend's time
-     * {@code now}, or {@code null} if it may. The order matters: a zombie is reported as fenced even when its version
-     * also moved.
-     */
-    private static @Nullable FencedStateException refusal(String key, long baseVersion, @Nullable Claim claim,
-            @Nullable StoredRecord current, Instant now) {
-        long epoch = epochOf(current);
-        if (claim != null) {
-            if (epoch != claim.epoch()) {
-                return new FencedWriteException(key, claim.epoch(), epoch);
-            }
-        } else if (current != null && current.isClaimedAt(now)) {
-            return new ClaimHeldException(key, Objects.requireNonNull(current.holder()),
-                    Objects.requireNonNull(current.leaseDeadline()));
-        }
-        long version = versionOf(current);
-        if (version != baseVersion) {
-            return new VersionConflictException(key, baseVersion, version);
-        }
-        return null;
     }
 
     private Snapshot retryingConflicts(String key, java.util.function.Supplier<Snapshot> attempt) {

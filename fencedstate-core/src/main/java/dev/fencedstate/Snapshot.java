@@ -30,14 +30,9 @@ public final class Snapshot {
     private final @Nullable Instant lastCommitAt;
     private final @Nullable String commitId;
 
-    // What the snapshot was read from, so a commit based on it can be decided on it without reading again.
-    private final @Nullable StoredRecord record;
-    private final Instant readAt;
-    private final long readAtNanos;
-
     private Snapshot(String key, byte @Nullable [] value, long version, long epoch, @Nullable String holder,
             @Nullable Instant leaseDeadline, @Nullable String lastWriter, @Nullable Instant lastCommitAt,
-            @Nullable String commitId, @Nullable StoredRecord record, Instant readAt) {
+            @Nullable String commitId) {
         this.key = key;
         this.value = value;
         this.version = version;
@@ -47,34 +42,14 @@ public final class Snapshot {
         this.lastWriter = lastWriter;
         this.lastCommitAt = lastCommitAt;
         this.commitId = commitId;
-        this.record = record;
-        this.readAt = readAt;
-        this.readAtNanos = System.nanoTime();
     }
 
-    /** The snapshot of {@code record} (or of an absent key), as the backend held it at its time {@code readAt}. */
-    static Snapshot of(String key, @Nullable StoredRecord record, Instant readAt) {
+    static Snapshot of(String key, @Nullable StoredRecord record) {
         if (record == null) {
-            return new Snapshot(key, null, INITIAL_VERSION, 0, null, null, null, null, null, null, readAt);
+            return new Snapshot(key, null, INITIAL_VERSION, 0, null, null, null, null, null);
         }
         return new Snapshot(key, record.value(), record.version(), record.epoch(), record.holder(),
-                record.leaseDeadline(), record.lastWriter(), record.lastCommitAt(), record.lastCommitId(), record,
-                readAt);
-    }
-
-    /** The stored record this snapshot was made from, {@code null} if the key had none. */
-    @Nullable StoredRecord record() {
-        return record;
-    }
-
-    /** The backend's time when the record was read. */
-    Instant readAt() {
-        return readAt;
-    }
-
-    /** The backend's time now, estimated from the read time and this JVM's monotonic clock; for metadata only. */
-    Instant estimatedNow() {
-        return readAt.plusNanos(Math.max(0, System.nanoTime() - readAtNanos));
+                record.leaseDeadline(), record.lastWriter(), record.lastCommitAt(), record.lastCommitId());
     }
 
     public String key() {

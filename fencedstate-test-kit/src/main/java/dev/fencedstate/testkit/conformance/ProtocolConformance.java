@@ -359,7 +359,7 @@ public final class ProtocolConformance {
                             ? (value == null ? store.delete(base) : store.commit(base, bytes(value)))
                             : (value == null ? store.delete(claim, base) : store.commit(claim, base, bytes(value))));
                     Outcome expected = ProtocolModel.commit(model[k], base.version(),
-                            claim == null ? null : claim.epoch(), value, commitDecisionTime(step, reads, result));
+                            claim == null ? null : claim.epoch(), value, lastRead(step, reads));
                     return expectOutcome(step, expected, result, writer, context);
                 }
                 case UPDATE, UPDATE_UNDER_CLAIM -> {
@@ -398,19 +398,6 @@ public final class ProtocolConformance {
                 }
                 default -> throw new IllegalStateException("unknown action " + step.action());
             }
-        }
-
-        /**
-         * The time a commit decided with. A commit whose first round decides on its base snapshot reads nothing: that
-         * is allowed only if it then committed (its compare-and-set found the record unchanged since the snapshot), and
-         * then every later time gives the model the same decision, because a lease expired at the snapshot's read is
-         * expired now. Any other commit must have read, and decided at its last read.
-         */
-        private Instant commitDecisionTime(Step step, List<Instant> reads, Result result) {
-            if (reads.isEmpty() && result.thrown() == null) {
-                return clock.instant();
-            }
-            return lastRead(step, reads);
         }
 
         /** The backend time of the operation's last read: the time it decided with. */
