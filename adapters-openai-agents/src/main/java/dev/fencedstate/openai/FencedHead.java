@@ -174,11 +174,6 @@ public final class FencedHead {
     }
 
     private Claim requireOwn(Claim claim) {
-        Objects.requireNonNull(claim, "claim");
-        if (!claim.key().equals(key)) {
-            throw new IllegalArgumentException("the claim is for key '" + Keys.printable(claim.key()) + "', not for "
-                    + this);
-        }
-        return claim;
+        return KeyPrefix.requireClaimOn(key, claim, this);
     }
 }

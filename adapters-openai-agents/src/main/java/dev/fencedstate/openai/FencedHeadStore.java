@@ -1,9 +1,7 @@
 package dev.fencedstate.openai;
 
 import dev.fencedstate.FencedStore;
-import dev.fencedstate.Keys;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Conversation heads kept in a {@link FencedStore}, one key per conversation ({@code keyPrefix + conversationId}), on
@@ -21,12 +19,10 @@ public final class FencedHeadStore {
     /** The key prefix of {@link #create(FencedStore)}. */
     public static final String DEFAULT_KEY_PREFIX = "openai-agents/heads/";
 
-    private final FencedStore store;
-    private final String keyPrefix;
+    private final KeyPrefix keys;
 
-    private FencedHeadStore(FencedStore store, String keyPrefix) {
-        this.store = store;
-        this.keyPrefix = keyPrefix;
+    private FencedHeadStore(KeyPrefix keys) {
+        this.keys = keys;
     }
 
     /** Heads under {@value #DEFAULT_KEY_PREFIX}. */
@@ -36,9 +32,7 @@ public final class FencedHeadStore {
 
     /** Heads under {@code keyPrefix} (may be empty; then the conversation id is the key). */
     public static FencedHeadStore create(FencedStore store, String keyPrefix) {
-        Objects.requireNonNull(store, "store");
-        Objects.requireNonNull(keyPrefix, "keyPrefix");
-        return new FencedHeadStore(store, keyPrefix);
+        return new FencedHeadStore(new KeyPrefix(store, keyPrefix));
     }
 
     /**
@@ -48,24 +42,19 @@ public final class FencedHeadStore {
      * @throws dev.fencedstate.InvalidKeyException if prefix + id is not a valid key
      */
     public FencedHead head(String conversationId) {
-        Objects.requireNonNull(conversationId, "conversationId");
-        if (conversationId.isEmpty()) {
-            throw new IllegalArgumentException("a conversation id must not be empty");
-        }
-        return new FencedHead(store, conversationId, Keys.requireValid(keyPrefix + conversationId));
+        return new FencedHead(keys.store(), conversationId, keys.keyFor(conversationId, "conversation id"));
     }
 
     /** The ids of every conversation with a stored head, sorted. */
     public List<String> conversationIds() {
-        return store.keys().stream().filter(key -> key.startsWith(keyPrefix) && key.length() > keyPrefix.length())
-                .map(key -> key.substring(keyPrefix.length())).sorted().toList();
+        return keys.ids();
     }
 
     public FencedStore store() {
-        return store;
+        return keys.store();
     }
 
     public String keyPrefix() {
-        return keyPrefix;
+        return keys.prefix();
     }
 }

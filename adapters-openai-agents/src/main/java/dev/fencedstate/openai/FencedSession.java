@@ -257,11 +257,6 @@ public final class FencedSession {
     }
 
     private Claim requireOwn(Claim claim) {
-        Objects.requireNonNull(claim, "claim");
-        if (!claim.key().equals(key)) {
-            throw new IllegalArgumentException("the claim is for key '" + Keys.printable(claim.key()) + "', not for "
-                    + this);
-        }
-        return claim;
+        return KeyPrefix.requireClaimOn(key, claim, this);
     }
 }

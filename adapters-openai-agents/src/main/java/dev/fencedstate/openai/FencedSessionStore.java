@@ -1,9 +1,7 @@
 package dev.fencedstate.openai;
 
 import dev.fencedstate.FencedStore;
-import dev.fencedstate.Keys;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Agent sessions kept in a {@link FencedStore}, one key per session ({@code keyPrefix + sessionId}), on any
@@ -22,12 +20,10 @@ public final class FencedSessionStore {
     /** The key prefix of {@link #create(FencedStore)}. */
     public static final String DEFAULT_KEY_PREFIX = "openai-agents/sessions/";
 
-    private final FencedStore store;
-    private final String keyPrefix;
+    private final KeyPrefix keys;
 
-    private FencedSessionStore(FencedStore store, String keyPrefix) {
-        this.store = store;
-        this.keyPrefix = keyPrefix;
+    private FencedSessionStore(KeyPrefix keys) {
+        this.keys = keys;
     }
 
     /** Sessions under {@value #DEFAULT_KEY_PREFIX}. */
@@ -37,9 +33,7 @@ public final class FencedSessionStore {
 
     /** Sessions under {@code keyPrefix} (may be empty; then the session id is the key). */
     public static FencedSessionStore create(FencedStore store, String keyPrefix) {
-        Objects.requireNonNull(store, "store");
-        Objects.requireNonNull(keyPrefix, "keyPrefix");
-        return new FencedSessionStore(store, keyPrefix);
+        return new FencedSessionStore(new KeyPrefix(store, keyPrefix));
     }
 
     /**
@@ -49,24 +43,19 @@ public final class FencedSessionStore {
      * @throws dev.fencedstate.InvalidKeyException if prefix + id is not a valid key (too long, control characters)
      */
     public FencedSession session(String sessionId) {
-        Objects.requireNonNull(sessionId, "sessionId");
-        if (sessionId.isEmpty()) {
-            throw new IllegalArgumentException("a session id must not be empty");
-        }
-        return new FencedSession(store, sessionId, Keys.requireValid(keyPrefix + sessionId));
+        return new FencedSession(keys.store(), sessionId, keys.keyFor(sessionId, "session id"));
     }
 
     /** The ids of every session with a stored key (cleared sessions included), sorted. */
     public List<String> sessionIds() {
-        return store.keys().stream().filter(key -> key.startsWith(keyPrefix) && key.length() > keyPrefix.length())
-                .map(key -> key.substring(keyPrefix.length())).sorted().toList();
+        return keys.ids();
     }
 
     public FencedStore store() {
-        return store;
+        return keys.store();
     }
 
     public String keyPrefix() {
-        return keyPrefix;
+        return keys.prefix();
     }
 }
