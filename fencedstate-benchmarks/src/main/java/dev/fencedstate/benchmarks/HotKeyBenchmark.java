@@ -4,7 +4,6 @@ import dev.fencedstate.FencedStore;
 import dev.fencedstate.FencedStoreListener;
 import dev.fencedstate.Snapshot;
 import dev.fencedstate.FencedStoreListener.CommitOutcome;
-import dev.fencedstate.VersionConflictException;
 import dev.fencedstate.file.FileStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +15,6 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -135,32 +133,6 @@ public class HotKeyBenchmark {
         }
     }
 
-    /**
-     * Per-thread tallies of {@code fencedUpdate}. Raw counts ({@code EVENTS}), not rates: JMH's aux counters also count
-     * the operations run while it synchronises the threads at the start and end of an iteration, so only their
-     * ratios are meaningful (conflicts per commit); the goodput is the primary score.
-     */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class FencedOutcomes {
-
-        /** Successful commits. */
-        public long commits;
-        /** Attempts that lost to a concurrent commit (each costs one more read-compute-commit). */
-        public long conflicts;
-        /** Calls of {@code update} that lost every attempt of the retry policy and were called again. */
-        public long gaveUp;
-
-        int attemptsOfThisCall;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            commits = 0;
-            conflicts = 0;
-            gaveUp = 0;
-        }
-    }
-
     /** A naive writer thread's own temp file (its score is writes per second, lost increments included). */
     @State(Scope.Thread)
     public static class NaiveWriter {
@@ -183,25 +155,10 @@ public class HotKeyBenchmark {
      * per second.
      */
     @Benchmark
-    public Snapshot fencedUpdate(HotKey hotKey, FencedOutcomes outcomes) {
-        FencedStore store = Objects.requireNonNull(hotKey.store);
-        while (true) {
-            outcomes.attemptsOfThisCall = 0;
-            try {
-                Snapshot committed = store.update(HOT_KEY, base -> {
-                    outcomes.attemptsOfThisCall++;
-                    return Values.withCounter(hotKey.template, Values.counterOf(base.value().orElse(null)) + 1);
-                });
-                outcomes.commits++;
-                outcomes.conflicts += outcomes.attemptsOfThisCall - 1;
-                hotKey.fencedCommits.increment();
-                return committed;
-            } catch (VersionConflictException everyAttemptLost) {
-                outcomes.gaveUp++;
-                outcomes.conflicts += outcomes.attemptsOfThisCall;
-                hotKey.fencedGaveUp.increment();
-            }
-        }
+    public Snapshot fencedUpdate(HotKey hotKey, FencedUpdateOutcomes outcomes) {
+        return outcomes.updateUntilCommitted(Objects.requireNonNull(hotKey.store), HOT_KEY,
+                base -> Values.withCounter(hotKey.template, Values.counterOf(base.value().orElse(null)) + 1),
+                hotKey.fencedCommits, hotKey.fencedGaveUp);
     }
 
     @Benchmark

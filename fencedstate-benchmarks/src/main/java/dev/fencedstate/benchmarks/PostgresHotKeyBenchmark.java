@@ -2,7 +2,6 @@ package dev.fencedstate.benchmarks;
 
 import dev.fencedstate.FencedStore;
 import dev.fencedstate.Snapshot;
-import dev.fencedstate.VersionConflictException;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -128,31 +126,6 @@ public class PostgresHotKeyBenchmark {
         }
     }
 
-    /**
-     * Per-thread tallies of {@code fencedUpdate}: raw counts ({@code EVENTS}) whose ratio is what matters, since JMH
-     * also counts operations run while it synchronises threads at iteration edges.
-     */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class FencedOutcomes {
-
-        /** Successful commits. */
-        public long commits;
-        /** Attempts that lost to a concurrent commit. */
-        public long conflicts;
-        /** Calls of {@code update} that lost every attempt of the retry policy and were called again. */
-        public long gaveUp;
-
-        int attemptsOfThisCall;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            commits = 0;
-            conflicts = 0;
-            gaveUp = 0;
-        }
-    }
-
     /** A writer's own lock client: one application instance per writer (closed by {@link HotKey}). */
     @State(Scope.Thread)
     public static class OwnLockClient {
@@ -170,26 +143,10 @@ public class PostgresHotKeyBenchmark {
      * application would try again, and so does this loop, so the score is goodput.
      */
     @Benchmark
-    public Snapshot fencedUpdate(HotKey hotKey, FencedOutcomes outcomes) {
+    public Snapshot fencedUpdate(HotKey hotKey, FencedUpdateOutcomes outcomes) {
         PostgresWorkloads work = hotKey.work();
-        FencedStore store = work.store();
-        while (true) {
-            outcomes.attemptsOfThisCall = 0;
-            try {
-                Snapshot committed = store.update(PostgresWorkloads.HOT_KEY, base -> {
-                    outcomes.attemptsOfThisCall++;
-                    return work.incremented(base);
-                });
-                outcomes.commits++;
-                outcomes.conflicts += outcomes.attemptsOfThisCall - 1;
-                hotKey.fencedCommits.increment();
-                return committed;
-            } catch (VersionConflictException everyAttemptLost) {
-                outcomes.gaveUp++;
-                outcomes.conflicts += outcomes.attemptsOfThisCall;
-                hotKey.fencedGaveUp.increment();
-            }
-        }
+        return outcomes.updateUntilCommitted(work.store(), PostgresWorkloads.HOT_KEY, work::incremented,
+                hotKey.fencedCommits, hotKey.fencedGaveUp);
     }
 
     @Benchmark

@@ -62,13 +62,13 @@ class BenchmarkBodiesTest {
         hotKey.open();
         int threads = 4;
         int updatesPerThread = 15;
-        List<HotKeyBenchmark.FencedOutcomes> outcomes = new ArrayList<>();
+        List<FencedUpdateOutcomes> outcomes = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             CyclicBarrier start = new CyclicBarrier(threads);
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                HotKeyBenchmark.FencedOutcomes mine = new HotKeyBenchmark.FencedOutcomes();
+                FencedUpdateOutcomes mine = new FencedUpdateOutcomes();
                 outcomes.add(mine);
                 done.add(pool.submit(() -> {
                     start.await(10, TimeUnit.SECONDS);

@@ -107,11 +107,11 @@ class PostgresBenchmarkBodiesTest {
         PostgresHotKeyBenchmark benchmark = new PostgresHotKeyBenchmark();
         PostgresHotKeyBenchmark.HotKey hotKey = openHotKey();
         try {
-            List<PostgresHotKeyBenchmark.FencedOutcomes> outcomes = new ArrayList<>();
+            List<FencedUpdateOutcomes> outcomes = new ArrayList<>();
             int threads = 4;
             int perThread = 10;
             runConcurrently(threads, perThread, t -> {
-                PostgresHotKeyBenchmark.FencedOutcomes mine = new PostgresHotKeyBenchmark.FencedOutcomes();
+                FencedUpdateOutcomes mine = new FencedUpdateOutcomes();
                 synchronized (outcomes) {
                     outcomes.add(mine);
                 }
