@@ -81,7 +81,8 @@ public final class FencedStore implements AutoCloseable {
     /** Reads a key. A key that was never written reads as version 0, epoch 0, without a value. */
     public Snapshot read(String key) {
         Keys.requireValid(key);
-        return Snapshot.of(key, storage.read(key).record());
+        StorageRead read = storage.read(key);
+        return Snapshot.of(key, read.record(), storage, read.now());
     }
 
     /** Every key with a record, sorted (deleted keys included: they keep their version and epoch). */
@@ -101,12 +102,12 @@ public final class FencedStore implements AutoCloseable {
      */
     public Snapshot commit(Snapshot base, byte[] value) {
         Objects.requireNonNull(value, "value (use delete to remove a key)");
-        return write(base.key(), base.version(), null, value);
+        return write(base, null, value);
     }
 
     /** Deletes the key if it is still at {@code base}'s version; the same checks as {@link #commit(Snapshot, byte[])}. */
     public Snapshot delete(Snapshot base) {
-        return write(base.key(), base.version(), null, null);
+        return write(base, null, null);
     }
 
     /**
@@ -162,9 +163,11 @@ public final class FencedStore implements AutoCloseable {
                     current == null ? null : current.value(), writerId, deadline,
                     current == null ? null : current.lastWriter(), current == null ? null : current.lastCommitAt(),
                     current == null ? null : current.lastCommitId());
-            if (storage.compareAndSet(current, next)) {
+            StoredRecord granted = storage.compareAndSet(current, next);
+            if (granted != null) {
                 listener.onClaim(key, reclaiming ? ClaimEvent.RECLAIMED : ClaimEvent.GRANTED);
-                return new Claim(key, writerId, epoch, deadline, Snapshot.of(key, next), reclaiming);
+                return new Claim(key, writerId, epoch, deadline, Snapshot.of(key, granted, storage, read.now()),
+                        reclaiming);
             }
             giveUpAfter(round, key);
         }
@@ -194,10 +197,11 @@ public final class FencedStore implements AutoCloseable {
             StoredRecord next = new StoredRecord(key, owned.revision() + 1, owned.version(), owned.epoch(),
                     owned.value(), owned.holder(), deadline, owned.lastWriter(), owned.lastCommitAt(),
                     owned.lastCommitId());
-            if (storage.compareAndSet(owned, next)) {
+            StoredRecord renewed = storage.compareAndSet(owned, next);
+            if (renewed != null) {
                 listener.onClaim(key, ClaimEvent.RENEWED);
-                return new Claim(key, claim.holder(), claim.epoch(), deadline, Snapshot.of(key, next),
-                        claim.reclaimed());
+                return new Claim(key, claim.holder(), claim.epoch(), deadline,
+                        Snapshot.of(key, renewed, storage, read.now()), claim.reclaimed());
             }
             giveUpAfter(round, key);
         }
@@ -216,7 +220,7 @@ public final class FencedStore implements AutoCloseable {
             if (epochOf(current) != claim.epoch()) {
                 return false;
             }
-            if (storage.compareAndSet(current, endGrant(Objects.requireNonNull(current)))) {
+            if (storage.compareAndSet(current, endGrant(Objects.requireNonNull(current))) != null) {
                 listener.onClaim(key, ClaimEvent.RELEASED);
                 return true;
             }
@@ -237,7 +241,7 @@ public final class FencedStore implements AutoCloseable {
             if (current == null || current.holder() == null) {
                 return false;
             }
-            if (storage.compareAndSet(current, endGrant(current))) {
+            if (storage.compareAndSet(current, endGrant(current)) != null) {
                 listener.onClaim(key, ClaimEvent.REVOKED);
                 return true;
             }
@@ -258,13 +262,13 @@ public final class FencedStore implements AutoCloseable {
     public Snapshot commit(Claim claim, Snapshot base, byte[] value) {
         Objects.requireNonNull(value, "value (use delete to remove a key)");
         requireSameKey(claim, base);
-        return write(base.key(), base.version(), claim, value);
+        return write(base, claim, value);
     }
 
     /** Deletes the key under {@code claim}; the same checks as {@link #commit(Claim, Snapshot, byte[])}. */
     public Snapshot delete(Claim claim, Snapshot base) {
         requireSameKey(claim, base);
-        return write(base.key(), base.version(), claim, null);
+        return write(base, claim, null);
     }
 
     /**
@@ -325,10 +329,20 @@ public final class FencedStore implements AutoCloseable {
     // ---------------------------------------------------------------- the one write path
 
     /**
-     * Commit or delete ({@code value == null}). Each round reads the record, checks it, and writes the next record
-     * only if the record checked is still the stored one, so every check is atomic with the write.
+     * Commit or delete ({@code value == null}). Each round takes a record, checks it, and writes the next record only
+     * if the record checked is still the stored one, so every check is atomic with the write.
+     *
+     * <p>The first round decides on the record the base snapshot was made from, at the backend time it was taken,
+     * which saves a read (a round trip to a database). That is exact, not an approximation: if its compare-and-set
+     * succeeds, the record is unchanged since the snapshot, so it has the epoch and version checked, and a lease that
+     * had ended by the snapshot's time has ended now, since time only moves forward. If a check fails there, or the
+     * record has changed, that round proves nothing and the operation decides on a fresh read, as every later round
+     * does. A snapshot of another storage is never used so: only this storage's revisions identify its records. The
+     * backend stamps the commit's time at the write ({@link StoredRecord#awaitsCommitTime()}), so the time recorded
+     * is when the commit landed, not when the snapshot was read.
      */
-    private Snapshot write(String key, long baseVersion, @Nullable Claim claim, byte @Nullable [] value) {
+    private Snapshot write(Snapshot base, @Nullable Claim claim, byte @Nullable [] value) {
+        String key = base.key();
         Keys.requireValid(key);
         if (value != null && value.length > maxValueBytes) {
             throw new ValueTooLargeException(key, value.length, maxValueBytes);
@@ -339,30 +353,37 @@ public final class FencedStore implements AutoCloseable {
         long started = System.nanoTime();
         String commitId = CommitIds.next();
         try {
-            for (int round = 1; ; round++) {
-                StorageRead read = storage.read(key);
-                StoredRecord current = read.record();
-                long epoch = epochOf(current);
-                if (claim != null) {
-                    if (epoch != claim.epoch()) {
-                        throw new FencedWriteException(key, claim.epoch(), epoch);
+            for (int round = base.cameFrom(storage) ? 0 : 1; ; round++) {
+                boolean onSnapshot = round == 0;
+                StoredRecord current;
+                Instant now;
+                if (onSnapshot) {
+                    current = base.record();
+                    now = base.observedAt();
+                } else {
+                    StorageRead read = storage.read(key);
+                    current = read.record();
+                    now = read.now();
+                }
+                FencedStateException refusal = refusal(key, base.version(), claim, current, now);
+                if (refusal != null) {
+                    if (onSnapshot) {
+                        continue; // the snapshot may just be older than the claim or the lease; decide on a fresh read
                     }
-                } else if (current != null && current.isClaimedAt(read.now())) {
-                    throw new ClaimHeldException(key, Objects.requireNonNull(current.holder()),
-                            Objects.requireNonNull(current.leaseDeadline()));
+                    throw refusal;
                 }
-                long version = versionOf(current);
-                if (version != baseVersion) {
-                    throw new VersionConflictException(key, baseVersion, version);
-                }
-                StoredRecord next = new StoredRecord(key, revisionAfter(current), version + 1, epoch, committed,
-                        current == null ? null : current.holder(), current == null ? null : current.leaseDeadline(),
-                        writerId, read.now(), commitId);
-                if (storage.compareAndSet(current, next)) {
+                StoredRecord next = new StoredRecord(key, revisionAfter(current), versionOf(current) + 1,
+                        epochOf(current), committed, current == null ? null : current.holder(),
+                        current == null ? null : current.leaseDeadline(), writerId, null, commitId);
+                StoredRecord written = storage.compareAndSet(current, next);
+                if (written != null) {
                     listener.onCommit(key, CommitOutcome.COMMITTED, Duration.ofNanos(System.nanoTime() - started));
-                    return Snapshot.of(key, next);
+                    return Snapshot.of(key, written, storage, Objects.requireNonNull(written.lastCommitAt(),
+                            () -> storage.describe() + " did not stamp the commit's time (see the SPI contract)"));
                 }
-                giveUpAfter(round, key);
+                if (!onSnapshot) {
+                    giveUpAfter(round, key);
+                }
             }
         } catch (FencedStateException failure) {
             listener.onCommit(key, outcomeOf(failure), Duration.ofNanos(System.nanoTime() - started));
@@ -372,6 +393,29 @@ public final class FencedStore implements AutoCloseable {
             }
             throw failure;
         }
+    }
+
+    /**
+     * Why a commit based on {@code baseVersion} must not be applied to {@code current} at the backend's time
+     * {@code now}, or {@code null} if it may. The order matters: a zombie is reported as fenced even when its version
+     * also moved.
+     */
+    private static @Nullable FencedStateException refusal(String key, long baseVersion, @Nullable Claim claim,
+            @Nullable StoredRecord current, Instant now) {
+        long epoch = epochOf(current);
+        if (claim != null) {
+            if (epoch != claim.epoch()) {
+                return new FencedWriteException(key, claim.epoch(), epoch);
+            }
+        } else if (current != null && current.isClaimedAt(now)) {
+            return new ClaimHeldException(key, Objects.requireNonNull(current.holder()),
+                    Objects.requireNonNull(current.leaseDeadline()));
+        }
+        long version = versionOf(current);
+        if (version != baseVersion) {
+            return new VersionConflictException(key, baseVersion, version);
+        }
+        return null;
     }
 
     private Snapshot retryingConflicts(String key, java.util.function.Supplier<Snapshot> attempt) {

@@ -1,5 +1,6 @@
 package dev.fencedstate;
 
+import dev.fencedstate.spi.StateStorage;
 import dev.fencedstate.spi.StoredRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -30,9 +31,16 @@ public final class Snapshot {
     private final @Nullable Instant lastCommitAt;
     private final @Nullable String commitId;
 
+    // Where the snapshot came from, so that a commit based on it can be decided on it without reading again: the
+    // storage (a snapshot of another storage is never used so: its revisions mean nothing here), the record, and a
+    // backend time at which that record was the stored one.
+    private final StateStorage source;
+    private final @Nullable StoredRecord record;
+    private final Instant observedAt;
+
     private Snapshot(String key, byte @Nullable [] value, long version, long epoch, @Nullable String holder,
             @Nullable Instant leaseDeadline, @Nullable String lastWriter, @Nullable Instant lastCommitAt,
-            @Nullable String commitId) {
+            @Nullable String commitId, StateStorage source, @Nullable StoredRecord record, Instant observedAt) {
         this.key = key;
         this.value = value;
         this.version = version;
@@ -42,14 +50,34 @@ public final class Snapshot {
         this.lastWriter = lastWriter;
         this.lastCommitAt = lastCommitAt;
         this.commitId = commitId;
+        this.source = source;
+        this.record = record;
+        this.observedAt = observedAt;
     }
 
-    static Snapshot of(String key, @Nullable StoredRecord record) {
+    /** The snapshot of {@code record} (or of a key without one) that {@code source} stored at its time {@code at}. */
+    static Snapshot of(String key, @Nullable StoredRecord record, StateStorage source, Instant at) {
         if (record == null) {
-            return new Snapshot(key, null, INITIAL_VERSION, 0, null, null, null, null, null);
+            return new Snapshot(key, null, INITIAL_VERSION, 0, null, null, null, null, null, source, null, at);
         }
         return new Snapshot(key, record.value(), record.version(), record.epoch(), record.holder(),
-                record.leaseDeadline(), record.lastWriter(), record.lastCommitAt(), record.lastCommitId());
+                record.leaseDeadline(), record.lastWriter(), record.lastCommitAt(), record.lastCommitId(), source,
+                record, at);
+    }
+
+    /** Whether this snapshot was made by {@code storage} (from its record, or from its finding that there was none). */
+    boolean cameFrom(StateStorage storage) {
+        return source == storage;
+    }
+
+    /** The stored record this snapshot was made from; {@code null} if the key had none. */
+    @Nullable StoredRecord record() {
+        return record;
+    }
+
+    /** A backend time at which the snapshot's record was the stored one (never later than the backend's time now). */
+    Instant observedAt() {
+        return observedAt;
     }
 
     public String key() {
@@ -101,7 +129,7 @@ public final class Snapshot {
         return Optional.ofNullable(lastWriter);
     }
 
-    /** When the last commit or delete happened, by the backend's clock. */
+    /** When the last commit or delete was written, by the backend's clock. */
     public Optional<Instant> lastCommitAt() {
         return Optional.ofNullable(lastCommitAt);
     }

@@ -33,7 +33,7 @@ final class PausingStorage implements StateStorage {
     }
 
     @Override
-    public boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
+    public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
         if (armed.get()) {
             armed.set(false);
             TestGraph.await(barrier);

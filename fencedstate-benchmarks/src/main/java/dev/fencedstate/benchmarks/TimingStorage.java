@@ -43,7 +43,7 @@ final class TimingStorage implements StateStorage {
     }
 
     @Override
-    public boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
+    public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
         long started = System.nanoTime();
         try {
             return delegate.compareAndSet(expected, replacement);

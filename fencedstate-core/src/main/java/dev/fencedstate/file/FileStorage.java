@@ -145,7 +145,7 @@ public final class FileStorage implements StateStorage {
     }
 
     @Override
-    public boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
+    public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
         String key = replacement.key();
         String name = KeyFileNames.nameOf(key);
         Path lockFile = locks.resolve(name + ".lock");
@@ -161,6 +161,7 @@ public final class FileStorage implements StateStorage {
                     + Keys.printable(key) + "'. Nothing was written.", true, null, e);
         }
         FileChannel lockChannel = null;
+        StoredRecord stamped;
         boolean written = false;
         try {
             lockChannel = openOwnerOnly(lockFile, LOCK_FILE_OPTIONS);
@@ -170,15 +171,17 @@ public final class FileStorage implements StateStorage {
                 boolean unchanged = expected == null ? stored == null
                         : stored != null && stored.revision() == expected.revision();
                 if (!unchanged) {
-                    return false;
+                    return null;
                 }
-                replaceDurably(key, name, RecordFormat.encode(replacement));
+                // Stamped under the lock: no other write of this key can come between this time and the rename.
+                stamped = replacement.awaitsCommitTime() ? replacement.withCommitTime(clock.instant()) : replacement;
+                replaceDurably(key, name, RecordFormat.encode(stamped));
                 written = true;
             } finally {
                 processLock.release();
             }
             lockChannel.close();
-            return true;
+            return stamped;
         } catch (OverlappingFileLockException foreignLock) {
             // Another copy of fencedstate in this JVM (another class loader) holds the OS lock. Closing this channel
             // would silently drop that lock (POSIX), so the channel is deliberately kept open.

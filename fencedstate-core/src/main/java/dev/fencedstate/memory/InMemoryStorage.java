@@ -36,21 +36,21 @@ public final class InMemoryStorage implements StateStorage {
     }
 
     @Override
-    public boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
+    public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
         String key = replacement.key();
-        if (expected == null) {
-            return records.putIfAbsent(key, replacement) == null;
-        }
-        boolean[] swapped = {false};
-        // compute() runs atomically per key; comparing by revision, not identity, matches the SPI contract.
-        records.computeIfPresent(key, (k, stored) -> {
-            if (stored.revision() == expected.revision()) {
-                swapped[0] = true;
-                return replacement;
+        @Nullable StoredRecord[] written = {null};
+        // compute() runs atomically per key, so the commit time is taken while the swap is decided; comparing by
+        // revision, not identity, matches the SPI contract.
+        records.compute(key, (k, stored) -> {
+            boolean unchanged = expected == null ? stored == null
+                    : stored != null && stored.revision() == expected.revision();
+            if (!unchanged) {
+                return stored;
             }
-            return stored;
+            written[0] = replacement.awaitsCommitTime() ? replacement.withCommitTime(clock.instant()) : replacement;
+            return written[0];
         });
-        return swapped[0];
+        return written[0];
     }
 
     @Override

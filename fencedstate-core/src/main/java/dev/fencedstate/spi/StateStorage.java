@@ -24,11 +24,17 @@ public interface StateStorage extends AutoCloseable {
      * Writes {@code replacement} only if the key's stored record is still {@code expected}: compared by
      * {@link StoredRecord#revision()}, or, if {@code expected} is {@code null}, only if the key has no record. The
      * check and the write are one atomic step, for all threads and processes sharing the backend, and a write that
-     * returned {@code true} is durable (for a persistent backend).
+     * returned a record is durable (for a persistent backend).
      *
-     * @return {@code true} if written; {@code false} if the record had changed, in which case nothing was written
+     * <p><b>Commit time.</b> A replacement that {@linkplain StoredRecord#awaitsCommitTime() awaits its commit time}
+     * (a commit id but no commit time) is stamped by the backend: it stores, and returns,
+     * {@link StoredRecord#withCommitTime the same record} with its own clock's time at the write, the clock that
+     * {@link #read} reports. Any other replacement is stored exactly as given. So a commit's time is when it was
+     * written, even if the checks it passed were made on a record read long before.
+     *
+     * @return the record as stored; {@code null} if the record had changed, in which case nothing was written
      */
-    boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement);
+    @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement);
 
     /** Every key that has a record (including deleted keys, whose record keeps their version and epoch), sorted. */
     List<String> keys();

@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * @param holder         the writer id of the current claim, or {@code null} if unclaimed
  * @param leaseDeadline  when the current claim's lease ends; {@code null} exactly when {@code holder} is
  * @param lastWriter     the writer id of the last commit or delete, for debugging
- * @param lastCommitAt   when the last commit or delete happened, by the backend's clock
+ * @param lastCommitAt   when the last commit or delete was written, by the backend's clock; {@code null} with a
+ *                       {@code lastCommitId} only in a replacement that asks the backend to stamp it (see
+ *                       {@link StateStorage#compareAndSet})
  * @param lastCommitId   the id of the last commit or delete, to resolve a commit whose outcome is unknown
  */
 public record StoredRecord(
@@ -43,6 +45,25 @@ public record StoredRecord(
         if ((holder == null) != (leaseDeadline == null)) {
             throw new IllegalArgumentException("holder and leaseDeadline are set together or not at all");
         }
+        if (lastCommitAt != null && lastCommitId == null) {
+            throw new IllegalArgumentException("a lastCommitAt needs the lastCommitId of that commit");
+        }
+    }
+
+    /**
+     * Whether this record is a commit whose time the backend is to stamp at the write: it has a commit id but no
+     * commit time. {@link StateStorage#compareAndSet} stores such a record {@linkplain #withCommitTime with} the
+     * backend's time.
+     */
+    public boolean awaitsCommitTime() {
+        return lastCommitId != null && lastCommitAt == null;
+    }
+
+    /** This record with its last commit stamped at {@code at}, the backend's time of the write. */
+    public StoredRecord withCommitTime(Instant at) {
+        Objects.requireNonNull(at, "at");
+        return new StoredRecord(key, revision, version, epoch, value, holder, leaseDeadline, lastWriter, at,
+                lastCommitId);
     }
 
     /** Whether the key has a live claim at {@code now}: a holder whose lease has not yet ended. */

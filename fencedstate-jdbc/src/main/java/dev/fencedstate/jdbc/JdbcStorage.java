@@ -83,8 +83,11 @@ public final class JdbcStorage implements StateStorage {
     private final Supplier<Duration> clockOffset;
     private final String readSql;
     private final String insertSql;
+    private final String insertCommitSql;
     private final String updateSql;
+    private final String updateCommitSql;
     private final String updateKeepingValueSql;
+    private final String updateKeepingValueCommitSql;
     private final String keysSql;
 
     private JdbcStorage(Builder builder, SqlDialect dialect) {
@@ -94,9 +97,12 @@ public final class JdbcStorage implements StateStorage {
         this.store = builder.store;
         this.clockOffset = builder.clockOffset;
         this.readSql = dialect.readWithClock(table);
-        this.insertSql = dialect.insertIfAbsent(table);
-        this.updateSql = dialect.updateIfRevision(table, true);
-        this.updateKeepingValueSql = dialect.updateIfRevision(table, false);
+        this.insertSql = dialect.insertIfAbsent(table, false);
+        this.insertCommitSql = dialect.insertIfAbsent(table, true);
+        this.updateSql = dialect.updateIfRevision(table, true, false);
+        this.updateCommitSql = dialect.updateIfRevision(table, true, true);
+        this.updateKeepingValueSql = dialect.updateIfRevision(table, false, false);
+        this.updateKeepingValueCommitSql = dialect.updateIfRevision(table, false, true);
         this.keysSql = dialect.selectKeys(table);
     }
 
@@ -145,8 +151,9 @@ public final class JdbcStorage implements StateStorage {
     }
 
     @Override
-    public boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
+    public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
         String key = replacement.key();
+        boolean stamp = replacement.awaitsCommitTime();
         if (expected != null && !expected.key().equals(key)) {
             throw new IllegalArgumentException("expected and replacement are records of different keys");
         }
@@ -155,26 +162,34 @@ public final class JdbcStorage implements StateStorage {
         try {
             borrowed = borrow();
             PreparedStatement statement;
+            Duration offset = stamp ? clockOffset.get() : Duration.ZERO;
             if (expected == null) {
-                statement = borrowed.prepare(insertSql);
+                statement = borrowed.prepare(stamp ? insertCommitSql : insertSql);
                 statement.setString(1, store);
                 statement.setString(2, key);
-                bindRecord(statement, 3, replacement, true);
+                bindRecord(statement, 3, replacement, true, offset);
             } else {
                 // Claims, renewals and releases carry the value over unchanged (the very array this storage read):
                 // leave the column alone instead of sending a possibly large value back.
                 boolean withValue = replacement.value() != expected.value();
-                statement = borrowed.prepare(withValue ? updateSql : updateKeepingValueSql);
-                int next = bindRecord(statement, 1, replacement, withValue);
+                statement = borrowed.prepare(withValue
+                        ? (stamp ? updateCommitSql : updateSql)
+                        : (stamp ? updateKeepingValueCommitSql : updateKeepingValueSql));
+                int next = bindRecord(statement, 1, replacement, withValue, offset);
                 statement.setString(next, store);
                 statement.setString(next + 1, key);
                 statement.setLong(next + 2, expected.revision());
             }
             sent = true;
-            return statement.executeUpdate() == 1;
+            if (!stamp) {
+                return statement.executeUpdate() == 1 ? replacement : null;
+            }
+            try (ResultSet written = statement.executeQuery()) {
+                return written.next() ? replacement.withCommitTime(Objects.requireNonNull(instant(written, 1))) : null;
+            }
         } catch (SQLException e) {
             if (sent && dialect.lostToConcurrentWrite(e)) {
-                return false; // the database refused it for a concurrent change: nothing written, as a lost CAS
+                return null; // the database refused it for a concurrent change: nothing written, as a lost CAS
             }
             boolean outcomeKnown = !sent || !dialect.outcomeUnknown(e);
             throw writeFailure(key, outcomeKnown, e);
@@ -227,9 +242,13 @@ public final class JdbcStorage implements StateStorage {
 
     // ---------------------------------------------------------------- rows
 
-    /** Binds {@link SqlDialect#RECORD_COLUMNS} from {@code format} on; returns the next parameter index. */
-    private static int bindRecord(PreparedStatement statement, int first, StoredRecord record, boolean withValue)
-            throws SQLException {
+    /**
+     * Binds {@link SqlDialect#RECORD_COLUMNS} from {@code format} on; returns the next parameter index. A record that
+     * {@linkplain StoredRecord#awaitsCommitTime() awaits its commit time} binds {@code clockOffset} there instead, for
+     * the statement to add to the database clock.
+     */
+    private static int bindRecord(PreparedStatement statement, int first, StoredRecord record, boolean withValue,
+            Duration clockOffset) throws SQLException {
         int i = first;
         statement.setShort(i++, (short) RECORD_FORMAT);
         statement.setLong(i++, record.revision());
@@ -241,7 +260,13 @@ public final class JdbcStorage implements StateStorage {
         statement.setString(i++, record.holder());
         i = bindInstant(statement, i, record.leaseDeadline());
         statement.setString(i++, record.lastWriter());
-        i = bindInstant(statement, i, record.lastCommitAt());
+        if (record.awaitsCommitTime()) {
+            long nanos = clockOffset.toNanos();
+            statement.setLong(i++, Math.floorDiv(nanos, 1000));
+            statement.setShort(i++, (short) Math.floorMod(nanos, 1000));
+        } else {
+            i = bindInstant(statement, i, record.lastCommitAt());
+        }
         statement.setString(i++, record.lastCommitId());
         return i;
     }

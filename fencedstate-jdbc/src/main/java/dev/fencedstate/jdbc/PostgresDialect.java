@@ -28,8 +28,7 @@ final class PostgresDialect implements SqlDialect {
     private static final String SERIALIZATION_FAILURE = "40001";
 
     private static final String COLUMNS = String.join(", ", RECORD_COLUMNS);
-    private static final String PLACEHOLDERS = RECORD_COLUMNS.stream().map(column -> "?")
-            .collect(Collectors.joining(", "));
+    private static final String RETURNING_COMMIT_TIME = " RETURNING last_commit_at, last_commit_nanos";
 
     private PostgresDialect() {
     }
@@ -121,16 +120,30 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public String insertIfAbsent(TableName table) {
-        return "INSERT INTO " + table.records() + " (store, key, " + COLUMNS + ") VALUES (?, ?, " + PLACEHOLDERS
-                + ") ON CONFLICT (store, key) DO NOTHING";
+    public String insertIfAbsent(TableName table, boolean stampCommitTime) {
+        String values = RECORD_COLUMNS.stream().map(column -> placeholder(column, stampCommitTime))
+                .collect(Collectors.joining(", "));
+        return "INSERT INTO " + table.records() + " (store, key, " + COLUMNS + ") VALUES (?, ?, " + values
+                + ") ON CONFLICT (store, key) DO NOTHING" + (stampCommitTime ? RETURNING_COMMIT_TIME : "");
     }
 
     @Override
-    public String updateIfRevision(TableName table, boolean withValue) {
+    public String updateIfRevision(TableName table, boolean withValue, boolean stampCommitTime) {
         String assignments = RECORD_COLUMNS.stream().filter(column -> withValue || !column.equals("value"))
-                .map(column -> column + " = ?").collect(Collectors.joining(", "));
-        return "UPDATE " + table.records() + " SET " + assignments + " WHERE store = ? AND key = ? AND revision = ?";
+                .map(column -> column + " = " + placeholder(column, stampCommitTime))
+                .collect(Collectors.joining(", "));
+        return "UPDATE " + table.records() + " SET " + assignments + " WHERE store = ? AND key = ? AND revision = ?"
+                + (stampCommitTime ? RETURNING_COMMIT_TIME : "");
+    }
+
+    /**
+     * A column's parameter. A stamped commit time is the database clock when the row is written (clock_timestamp(),
+     * not now(): the statement's own transaction may have waited for a row lock) plus the offset bound there.
+     */
+    private static String placeholder(String column, boolean stampCommitTime) {
+        return stampCommitTime && column.equals("last_commit_at")
+                ? "clock_timestamp() + ?::float8 * interval '1 microsecond'"
+                : "?";
     }
 
     @Override

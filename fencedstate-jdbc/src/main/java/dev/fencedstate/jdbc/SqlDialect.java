@@ -44,16 +44,21 @@ interface SqlDialect {
 
     /**
      * Inserts a record only if the key has none, as one atomic statement; affects 0 or 1 rows. Parameters: store, key,
-     * then {@link #RECORD_COLUMNS} from {@code format} on.
+     * then {@link #RECORD_COLUMNS} from {@code format} on. If {@code stampCommitTime}, see {@link #updateIfRevision}.
      */
-    String insertIfAbsent(TableName table);
+    String insertIfAbsent(TableName table, boolean stampCommitTime);
 
     /**
      * Replaces a record only if its revision is the expected one, as one atomic statement; affects 0 or 1 rows.
      * Parameters: {@link #RECORD_COLUMNS} from {@code format} on (without {@code value} if {@code withValue} is
      * false), then store, key, expected revision.
+     *
+     * <p>If {@code stampCommitTime}, the statement stores the database clock at the write, plus an offset, as the
+     * commit time, and returns it (one row of {@code last_commit_at, last_commit_nanos} if it wrote, none if not). The
+     * {@code last_commit_at} parameter is then the offset's whole microseconds (a {@code bigint}) and the
+     * {@code last_commit_nanos} parameter the offset's nanoseconds past them (0-999).
      */
-    String updateIfRevision(TableName table, boolean withValue);
+    String updateIfRevision(TableName table, boolean withValue, boolean stampCommitTime);
 
     /** Every key of one store. Parameter: store. */
     String selectKeys(TableName table);

@@ -77,7 +77,7 @@ class JdbcStorageTest {
             StoredRecord written = record("doc", 1, new byte[] {0, 1, (byte) 0xff, 0}, "holder-\u00e9", deadline,
                     committedAt);
 
-            assertThat(storage.compareAndSet(null, written)).isTrue();
+            assertThat(storage.compareAndSet(null, written)).isNotNull();
 
             StoredRecord read = storage.read("doc").record();
             assertThat(read).isEqualTo(written);
@@ -94,10 +94,10 @@ class JdbcStorageTest {
             StoredRecord second = record("k", 2, bytes("two"), null, null, t);
             StoredRecord third = record("k", 3, bytes("three"), null, null, t);
 
-            assertThat(storage.compareAndSet(null, first)).isTrue();
-            assertThat(storage.compareAndSet(null, second)).as("insert over an existing row").isFalse();
-            assertThat(storage.compareAndSet(first, second)).isTrue();
-            assertThat(storage.compareAndSet(first, third)).as("update from a stale revision").isFalse();
+            assertThat(storage.compareAndSet(null, first)).isNotNull();
+            assertThat(storage.compareAndSet(null, second)).as("insert over an existing row").isNull();
+            assertThat(storage.compareAndSet(first, second)).isNotNull();
+            assertThat(storage.compareAndSet(first, third)).as("update from a stale revision").isNull();
             assertThat(storage.read("k").record()).isEqualTo(second);
         }
 
@@ -106,17 +106,17 @@ class JdbcStorageTest {
         void valueCarriedOverIsKept() {
             JdbcStorage storage = storage(TestDatabase.uniqueStore("keep"));
             Instant t = Instant.parse("2030-01-01T00:00:00Z");
-            assertThat(storage.compareAndSet(null, record("k", 1, bytes("value"), null, null, t))).isTrue();
+            assertThat(storage.compareAndSet(null, record("k", 1, bytes("value"), null, null, t))).isNotNull();
             StoredRecord current = storage.read("k").record();
 
             StoredRecord claimed = new StoredRecord("k", 2, current.version(), current.epoch() + 1, current.value(),
                     "holder", t.plusSeconds(30), current.lastWriter(), current.lastCommitAt(), current.lastCommitId());
-            assertThat(storage.compareAndSet(current, claimed)).isTrue();
+            assertThat(storage.compareAndSet(current, claimed)).isNotNull();
             assertThat(storage.read("k").record()).isEqualTo(claimed);
 
             StoredRecord rewritten = new StoredRecord("k", 3, 2, claimed.epoch(), bytes("value2"), null, null,
                     "w", t, "c2");
-            assertThat(storage.compareAndSet(claimed, rewritten)).isTrue();
+            assertThat(storage.compareAndSet(claimed, rewritten)).isNotNull();
             assertThat(storage.read("k").record()).isEqualTo(rewritten);
         }
 
@@ -379,7 +379,7 @@ class JdbcStorageTest {
             JdbcStorage storage = JdbcStorage.builder(serializable).store(store).build();
             Instant t = Instant.parse("2030-01-01T00:00:00Z");
             StoredRecord first = record("k", 1, bytes("one"), null, null, t);
-            assertThat(storage.compareAndSet(null, first)).isTrue();
+            assertThat(storage.compareAndSet(null, first)).isNotNull();
 
             ExecutorService thread = Executors.newSingleThreadExecutor();
             try (Connection concurrent = pool.getConnection()) {
@@ -389,7 +389,7 @@ class JdbcStorageTest {
                     update.setString(1, store);
                     assertThat(update.executeUpdate()).isEqualTo(1);
                 }
-                Future<Boolean> waiting = thread.submit(
+                Future<StoredRecord> waiting = thread.submit(
                         () -> storage.compareAndSet(first, record("k", 2, bytes("two"), null, null, t)));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (TestDatabase.sessionWaitingOn(pool, application, "Lock") == 0) {
@@ -398,7 +398,7 @@ class JdbcStorageTest {
                 }
                 concurrent.commit(); // the waiting UPDATE now fails with 40001 (could not serialize access)
 
-                assertThat(waiting.get(30, TimeUnit.SECONDS)).isFalse();
+                assertThat(waiting.get(30, TimeUnit.SECONDS)).isNull();
             } finally {
                 thread.shutdownNow();
             }

@@ -18,7 +18,9 @@ import dev.fencedstate.Snapshot;
 import dev.fencedstate.ValueTooLargeException;
 import dev.fencedstate.VersionConflictException;
 import dev.fencedstate.spi.StateStorage;
+import dev.fencedstate.spi.StoredRecord;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -215,6 +217,39 @@ public abstract class StorageContract {
             assertThat(read.lastCommitAt()).isPresent();
             assertThat(read.commitId()).isPresent().isEqualTo(committed.commitId());
             assertThat(read).isEqualTo(committed);
+        }
+
+        @Test
+        @DisplayName("a commit's time is the backend's time at the write, not when its snapshot was read")
+        void commitTimeIsTheWriteTime() {
+            FencedStore store = store("w");
+            Snapshot base = store.read("plan");
+            clock.advance(Duration.ofHours(1)); // the caller thinks for an hour before committing
+            Instant before = storage.read("plan").now();
+            Snapshot committed = store.commit(base, bytes("v1"));
+            Instant after = storage.read("plan").now();
+
+            assertThat(committed.lastCommitAt()).hasValueSatisfying(at -> assertThat(at).isBetween(before, after));
+            assertThat(store.read("plan").lastCommitAt()).isEqualTo(committed.lastCommitAt());
+        }
+
+        @Test
+        @DisplayName("compareAndSet stamps a record that awaits its commit time, and stores any other as given")
+        void compareAndSetStampsCommitTime() {
+            StoredRecord awaiting = new StoredRecord("k", 1, 1, 0, bytes("v1"), null, null, "w", null, "c1");
+            Instant before = storage.read("k").now();
+            StoredRecord stamped = storage.compareAndSet(null, awaiting);
+            Instant after = storage.read("k").now();
+
+            assertThat(stamped).isNotNull();
+            assertThat(stamped.lastCommitAt()).isBetween(before, after);
+            assertThat(stamped).isEqualTo(awaiting.withCommitTime(stamped.lastCommitAt()));
+            assertThat(storage.read("k").record()).isEqualTo(stamped);
+
+            Instant given = Instant.parse("2001-02-03T04:05:06.123456789Z");
+            StoredRecord asGiven = new StoredRecord("k", 2, 2, 0, bytes("v2"), null, null, "w", given, "c2");
+            assertThat(storage.compareAndSet(stamped, asGiven)).isEqualTo(asGiven);
+            assertThat(storage.read("k").record()).isEqualTo(asGiven);
         }
 
         @Test
@@ -476,11 +511,11 @@ public abstract class StorageContract {
             assertThat(renewed.epoch()).isEqualTo(before.epoch());
 
             // A writer that decided on the record before the renewal must lose, though version and epoch match.
-            var stale = new dev.fencedstate.spi.StoredRecord("plan", before.revision() + 1, before.version(),
+            var stale = new StoredRecord("plan", before.revision() + 1, before.version(),
                     before.epoch() + 1, null, null, null, null, null, null);
-            assertThat(storage.compareAndSet(before, stale)).isFalse();
+            assertThat(storage.compareAndSet(before, stale)).isNull();
             assertThat(storage.read("plan").record()).isEqualTo(renewed);
-            assertThat(storage.compareAndSet(null, stale)).as("insert-if-absent on an existing key").isFalse();
+            assertThat(storage.compareAndSet(null, stale)).as("insert-if-absent on an existing key").isNull();
         }
 
         @Test

@@ -6,11 +6,13 @@ import dev.fencedstate.StorageFailureException;
 import dev.fencedstate.memory.InMemoryStorage;
 import dev.fencedstate.spi.StateStorage;
 import dev.fencedstate.spi.StorageRead;
+import dev.fencedstate.spi.StoredRecord;
 import dev.fencedstate.spring.FencedStorageProvider;
 import dev.fencedstate.spring.FencedStoreSettings;
 import dev.fencedstate.spring.FencedStores;
 import dev.fencedstate.spring.actuate.FencedStoresHealthContributor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
@@ -90,8 +92,8 @@ class FencedStateHealthContributorAutoConfigurationTests {
                 }
 
                 @Override
-                public boolean compareAndSet(dev.fencedstate.spi.StoredRecord expected,
-                        dev.fencedstate.spi.StoredRecord replacement) {
+                public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected,
+                        StoredRecord replacement) {
                     return memory.compareAndSet(expected, replacement);
                 }
 

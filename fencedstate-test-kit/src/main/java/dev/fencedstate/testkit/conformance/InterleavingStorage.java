@@ -50,7 +50,7 @@ final class InterleavingStorage implements StateStorage {
     }
 
     @Override
-    public boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
+    public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
         Runnable interloper = beforeNextCompareAndSet;
         if (interloper != null) {
             beforeNextCompareAndSet = null;

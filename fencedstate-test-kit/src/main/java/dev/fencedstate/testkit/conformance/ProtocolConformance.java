@@ -140,6 +140,8 @@ public final class ProtocolConformance {
     private static final class Writer {
         final FencedStore store;
         final @Nullable Snapshot[] snapshots = new Snapshot[KEYS];
+        /** The backend time each snapshot was taken at: what a commit based on it decides with if it reads nothing. */
+        final @Nullable Instant[] snapshotTimes = new Instant[KEYS];
         final @Nullable Claim[] claims = new Claim[KEYS];
         int stalledSteps;
 
@@ -346,6 +348,7 @@ public final class ProtocolConformance {
                     Snapshot snapshot = store.read(key);
                     expectSnapshot(step, snapshot, model[k], "read", context);
                     writer.snapshots[k] = snapshot;
+                    writer.snapshotTimes[k] = lastRead(step, reads);
                     count(Kind.READ);
                     return "READ " + model[k];
                 }
@@ -359,7 +362,8 @@ public final class ProtocolConformance {
                             ? (value == null ? store.delete(base) : store.commit(base, bytes(value)))
                             : (value == null ? store.delete(claim, base) : store.commit(claim, base, bytes(value))));
                     Outcome expected = ProtocolModel.commit(model[k], base.version(),
-                            claim == null ? null : claim.epoch(), value, lastRead(step, reads));
+                            claim == null ? null : claim.epoch(), value,
+                            decisionTime(step, reads, result, writer.snapshotTimes[k]));
                     return expectOutcome(step, expected, result, writer, context);
                 }
                 case UPDATE, UPDATE_UNDER_CLAIM -> {
@@ -400,6 +404,18 @@ public final class ProtocolConformance {
             }
         }
 
+        /**
+         * The backend time a commit decided with. A commit may decide on its base snapshot and read nothing, but only
+         * if it then committed (its compare-and-set found the record unchanged since the snapshot): it decided at the
+         * backend time the snapshot was taken. Any other commit must have read, and decided at its last read.
+         */
+        private Instant decisionTime(Step step, List<Instant> reads, Result result, @Nullable Instant snapshotTime) {
+            if (reads.isEmpty() && result.thrown() == null && snapshotTime != null) {
+                return snapshotTime;
+            }
+            return lastRead(step, reads);
+        }
+
         /** The backend time of the operation's last read: the time it decided with. */
         private Instant lastRead(Step step, List<Instant> reads) {
             if (reads.isEmpty()) {
@@ -420,7 +436,13 @@ public final class ProtocolConformance {
             model[k] = expected.next();
             count(expected.kind());
             switch (expected.kind()) {
-                case COMMITTED -> writer.snapshots[k] = (Snapshot) result.value();
+                case COMMITTED -> {
+                    Snapshot written = (Snapshot) Objects.requireNonNull(result.value());
+                    writer.snapshots[k] = written;
+                    // The backend stamped the commit's time at the write: the time of the record the snapshot shows.
+                    writer.snapshotTimes[k] = written.lastCommitAt().orElseThrow(
+                            () -> fail(step, "the committed snapshot has no commit time", null, before));
+                }
                 case GRANTED, RECLAIMED, RENEWED -> writer.claims[k] = (Claim) result.value();
                 default -> {
                     // Zombies keep what they had: a fenced or released claim stays in hand and is used again later.

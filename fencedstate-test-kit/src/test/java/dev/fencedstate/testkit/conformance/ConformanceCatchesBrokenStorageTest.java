@@ -27,7 +27,7 @@ class ConformanceCatchesBrokenStorageTest {
         ManualClock clock = ManualClock.create();
         StateStorage blind = new Forwarding(new InMemoryStorage(clock)) {
             @Override
-            public boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
+            public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
                 // Writes whatever is stored now, as if the check made on the earlier read still held.
                 StoredRecord current = delegate.read(replacement.key()).record();
                 return delegate.compareAndSet(current, replacement);
@@ -49,9 +49,9 @@ class ConformanceCatchesBrokenStorageTest {
             private int writes;
 
             @Override
-            public boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
-                boolean written = delegate.compareAndSet(expected, replacement);
-                return written && ++writes % 7 != 0;
+            public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
+                StoredRecord written = delegate.compareAndSet(expected, replacement);
+                return written != null && ++writes % 7 == 0 ? null : written;
             }
         };
 
@@ -97,7 +97,7 @@ class ConformanceCatchesBrokenStorageTest {
         }
 
         @Override
-        public boolean compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
+        public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
             return delegate.compareAndSet(expected, replacement);
         }
 
