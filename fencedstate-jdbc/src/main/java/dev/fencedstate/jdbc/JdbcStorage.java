@@ -21,6 +21,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -76,6 +78,19 @@ public final class JdbcStorage implements StateStorage {
 
     private static final int MAX_STORE_BYTES = 256;
 
+    // Indexes into SqlDialect.RECORD_COLUMNS; each instant column is followed by its nanoseconds column.
+    private static final int COLUMN_FORMAT = 0;
+    private static final int COLUMN_REVISION = 1;
+    private static final int COLUMN_VERSION = 2;
+    private static final int COLUMN_EPOCH = 3;
+    private static final int COLUMN_VALUE = 4;
+    private static final int COLUMN_HOLDER = 5;
+    private static final int COLUMN_LEASE_DEADLINE = 6;
+    private static final int COLUMN_LAST_WRITER = 8;
+    private static final int COLUMN_LAST_COMMIT_AT = 9;
+    private static final int COLUMN_LAST_COMMIT_ID = 11;
+    private static final int ALL_COLUMNS = (1 << SqlDialect.RECORD_COLUMNS.size()) - 1;
+
     private final DataSource dataSource;
     private final SqlDialect dialect;
     private final TableName table;
@@ -84,10 +99,8 @@ public final class JdbcStorage implements StateStorage {
     private final String readSql;
     private final String insertSql;
     private final String insertCommitSql;
-    private final String updateSql;
-    private final String updateCommitSql;
-    private final String updateKeepingValueSql;
-    private final String updateKeepingValueCommitSql;
+    /** Update statements by the columns they set and whether they stamp the commit time; built on first use. */
+    private final ConcurrentMap<Integer, String> updateSql = new ConcurrentHashMap<>();
     private final String keysSql;
 
     private JdbcStorage(Builder builder, SqlDialect dialect) {
@@ -99,10 +112,6 @@ public final class JdbcStorage implements StateStorage {
         this.readSql = dialect.readWithClock(table);
         this.insertSql = dialect.insertIfAbsent(table, false);
         this.insertCommitSql = dialect.insertIfAbsent(table, true);
-        this.updateSql = dialect.updateIfRevision(table, true, false);
-        this.updateCommitSql = dialect.updateIfRevision(table, true, true);
-        this.updateKeepingValueSql = dialect.updateIfRevision(table, false, false);
-        this.updateKeepingValueCommitSql = dialect.updateIfRevision(table, false, true);
         this.keysSql = dialect.selectKeys(table);
     }
 
@@ -167,15 +176,12 @@ public final class JdbcStorage implements StateStorage {
                 statement = borrowed.prepare(stamp ? insertCommitSql : insertSql);
                 statement.setString(1, store);
                 statement.setString(2, key);
-                bindRecord(statement, 3, replacement, true, offset);
+                bindRecord(statement, 3, replacement, ALL_COLUMNS, offset);
             } else {
-                // Claims, renewals and releases carry the value over unchanged (the very array this storage read):
-                // leave the column alone instead of sending a possibly large value back.
-                boolean withValue = replacement.value() != expected.value();
-                statement = borrowed.prepare(withValue
-                        ? (stamp ? updateCommitSql : updateSql)
-                        : (stamp ? updateKeepingValueCommitSql : updateKeepingValueSql));
-                int next = bindRecord(statement, 1, replacement, withValue, offset);
+                int columns = changedColumns(expected, replacement);
+                statement = borrowed.prepare(updateSql.computeIfAbsent(columns << 1 | (stamp ? 1 : 0),
+                        ignored -> dialect.updateIfRevision(table, columns, stamp)));
+                int next = bindRecord(statement, 1, replacement, columns, offset);
                 statement.setString(next, store);
                 statement.setString(next + 1, key);
                 statement.setLong(next + 2, expected.revision());
@@ -243,31 +249,81 @@ public final class JdbcStorage implements StateStorage {
     // ---------------------------------------------------------------- rows
 
     /**
-     * Binds {@link SqlDialect#RECORD_COLUMNS} from {@code format} on; returns the next parameter index. A record that
-     * {@linkplain StoredRecord#awaitsCommitTime() awaits its commit time} binds {@code clockOffset} there instead, for
-     * the statement to add to the database clock.
+     * The columns an update must set to turn {@code expected} into {@code replacement}, as a bit set over
+     * {@link SqlDialect#RECORD_COLUMNS}: the others already hold the right values, since the update applies only if the
+     * row is still {@code expected}. Sending less is cheaper for client and server alike; above all, claims, renewals
+     * and releases carry the value over unchanged (the very array this storage read), and a possibly large value is
+     * not sent back. The format is always set, so a row of an older format is rewritten in the current one.
      */
-    private static int bindRecord(PreparedStatement statement, int first, StoredRecord record, boolean withValue,
+    private static int changedColumns(StoredRecord expected, StoredRecord replacement) {
+        int columns = column(COLUMN_FORMAT) | column(COLUMN_REVISION);
+        if (replacement.version() != expected.version()) {
+            columns |= column(COLUMN_VERSION);
+        }
+        if (replacement.epoch() != expected.epoch()) {
+            columns |= column(COLUMN_EPOCH);
+        }
+        if (replacement.value() != expected.value()) {
+            columns |= column(COLUMN_VALUE);
+        }
+        if (!Objects.equals(replacement.holder(), expected.holder())) {
+            columns |= column(COLUMN_HOLDER);
+        }
+        if (!Objects.equals(replacement.leaseDeadline(), expected.leaseDeadline())) {
+            columns |= column(COLUMN_LEASE_DEADLINE) | column(COLUMN_LEASE_DEADLINE + 1);
+        }
+        if (!Objects.equals(replacement.lastWriter(), expected.lastWriter())) {
+            columns |= column(COLUMN_LAST_WRITER);
+        }
+        if (replacement.awaitsCommitTime() || !Objects.equals(replacement.lastCommitAt(), expected.lastCommitAt())) {
+            columns |= column(COLUMN_LAST_COMMIT_AT) | column(COLUMN_LAST_COMMIT_AT + 1);
+        }
+        if (!Objects.equals(replacement.lastCommitId(), expected.lastCommitId())) {
+            columns |= column(COLUMN_LAST_COMMIT_ID);
+        }
+        return columns;
+    }
+
+    private static int column(int index) {
+        return 1 << index;
+    }
+
+    /**
+     * Binds the {@code columns} (a bit set over {@link SqlDialect#RECORD_COLUMNS}) of {@code record}, in that order;
+     * returns the next parameter index. A record that {@linkplain StoredRecord#awaitsCommitTime() awaits its commit
+     * time} binds {@code clockOffset} for the commit time instead, for the statement to add to the database clock.
+     */
+    private static int bindRecord(PreparedStatement statement, int first, StoredRecord record, int columns,
             Duration clockOffset) throws SQLException {
         int i = first;
-        statement.setShort(i++, (short) RECORD_FORMAT);
-        statement.setLong(i++, record.revision());
-        statement.setLong(i++, record.version());
-        statement.setLong(i++, record.epoch());
-        if (withValue) {
-            statement.setBytes(i++, record.value());
+        for (int column = 0; column < SqlDialect.RECORD_COLUMNS.size(); column++) {
+            if ((columns & column(column)) == 0) {
+                continue;
+            }
+            switch (column) {
+                case COLUMN_FORMAT -> statement.setShort(i++, (short) RECORD_FORMAT);
+                case COLUMN_REVISION -> statement.setLong(i++, record.revision());
+                case COLUMN_VERSION -> statement.setLong(i++, record.version());
+                case COLUMN_EPOCH -> statement.setLong(i++, record.epoch());
+                case COLUMN_VALUE -> statement.setBytes(i++, record.value());
+                case COLUMN_HOLDER -> statement.setString(i++, record.holder());
+                case COLUMN_LEASE_DEADLINE -> i = bindInstant(statement, i, record.leaseDeadline());
+                case COLUMN_LAST_WRITER -> statement.setString(i++, record.lastWriter());
+                case COLUMN_LAST_COMMIT_AT -> {
+                    if (record.awaitsCommitTime()) {
+                        long nanos = clockOffset.toNanos();
+                        statement.setLong(i++, Math.floorDiv(nanos, 1000));
+                        statement.setShort(i++, (short) Math.floorMod(nanos, 1000));
+                    } else {
+                        i = bindInstant(statement, i, record.lastCommitAt());
+                    }
+                }
+                case COLUMN_LAST_COMMIT_ID -> statement.setString(i++, record.lastCommitId());
+                default -> {
+                    // the nanoseconds column of an instant, bound with it just before
+                }
+            }
         }
-        statement.setString(i++, record.holder());
-        i = bindInstant(statement, i, record.leaseDeadline());
-        statement.setString(i++, record.lastWriter());
-        if (record.awaitsCommitTime()) {
-            long nanos = clockOffset.toNanos();
-            statement.setLong(i++, Math.floorDiv(nanos, 1000));
-            statement.setShort(i++, (short) Math.floorMod(nanos, 1000));
-        } else {
-            i = bindInstant(statement, i, record.lastCommitAt());
-        }
-        statement.setString(i++, record.lastCommitId());
         return i;
     }
 
@@ -291,7 +347,12 @@ public final class JdbcStorage implements StateStorage {
 
     private static @Nullable Instant instant(ResultSet row, int index) throws SQLException {
         OffsetDateTime micros = row.getObject(index, OffsetDateTime.class);
-        return micros == null ? null : micros.toInstant().plusNanos(row.getShort(index + 1));
+        int nanos = row.getShort(index + 1);
+        if (nanos < 0 || nanos > 999) {
+            throw new IllegalArgumentException(row.getMetaData().getColumnName(index + 1) + " is " + nanos
+                    + ", not a count of nanoseconds past a microsecond (0-999)");
+        }
+        return micros == null ? null : micros.toInstant().plusNanos(nanos);
     }
 
     /** Decodes the record columns of a {@link SqlDialect#readWithClock} row (from column 2), or null if absent. */

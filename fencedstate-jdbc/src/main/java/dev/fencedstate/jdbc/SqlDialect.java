@@ -44,21 +44,22 @@ interface SqlDialect {
 
     /**
      * Inserts a record only if the key has none, as one atomic statement; affects 0 or 1 rows. Parameters: store, key,
-     * then {@link #RECORD_COLUMNS} from {@code format} on. If {@code stampCommitTime}, see {@link #updateIfRevision}.
+     * then {@link #RECORD_COLUMNS}. If {@code stampCommitTime}, see {@link #updateIfRevision}.
      */
     String insertIfAbsent(TableName table, boolean stampCommitTime);
 
     /**
-     * Replaces a record only if its revision is the expected one, as one atomic statement; affects 0 or 1 rows.
-     * Parameters: {@link #RECORD_COLUMNS} from {@code format} on (without {@code value} if {@code withValue} is
-     * false), then store, key, expected revision.
+     * Replaces a record only if its revision is the expected one, as one atomic statement; affects 0 or 1 rows. It
+     * sets only the columns in {@code columns}, a bit set over the indexes of {@link #RECORD_COLUMNS}, and leaves the
+     * others as they are. Parameters: those columns in the order of {@link #RECORD_COLUMNS}, then store, key,
+     * expected revision.
      *
      * <p>If {@code stampCommitTime}, the statement stores the database clock at the write, plus an offset, as the
      * commit time, and returns it (one row of {@code last_commit_at, last_commit_nanos} if it wrote, none if not). The
      * {@code last_commit_at} parameter is then the offset's whole microseconds (a {@code bigint}) and the
      * {@code last_commit_nanos} parameter the offset's nanoseconds past them (0-999).
      */
-    String updateIfRevision(TableName table, boolean withValue, boolean stampCommitTime);
+    String updateIfRevision(TableName table, int columns, boolean stampCommitTime);
 
     /** Every key of one store. Parameter: store. */
     String selectKeys(TableName table);
@@ -75,7 +76,10 @@ interface SqlDialect {
      */
     boolean lostToConcurrentWrite(SQLException failure);
 
-    /** The record columns, in the order the statements use them. */
+    /**
+     * The record columns, in the order the statements use them. A timestamp and its nanoseconds column are always set
+     * together.
+     */
     List<String> RECORD_COLUMNS = List.of("format", "revision", "version", "epoch", "value", "holder",
             "lease_deadline", "lease_deadline_nanos", "last_writer", "last_commit_at", "last_commit_nanos",
             "last_commit_id");

@@ -21,7 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -334,6 +336,42 @@ class JdbcStorageTest {
             assertThat(corrupt.location()).contains("fencedstate_records").contains("broken");
             assertThat(count("SELECT count(*) FROM fencedstate_records WHERE store = '" + store
                     + "' AND version = 1 AND format IN (0, 2)")).as("both rows left untouched").isEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("a row edited by hand so that it breaks a record invariant is reported as corrupt, and kept")
+        void rowsBreakingInvariantsAreCorrupt() throws SQLException {
+            String store = TestDatabase.uniqueStore("invariants");
+            FencedStore writer = FencedStore.builder(storage(store)).build();
+            Map<String, String> edits = new LinkedHashMap<>();
+            edits.put("revision-0", "revision = 0");
+            edits.put("negative-version", "version = -1");
+            edits.put("negative-epoch", "epoch = -1");
+            edits.put("holder-without-lease", "holder = 'h'");
+            edits.put("lease-without-holder", "lease_deadline = clock_timestamp()");
+            edits.put("nanos-out-of-range", "last_commit_nanos = 1000");
+            edits.put("commit-time-without-id", "last_commit_id = NULL");
+            for (Map.Entry<String, String> edit : edits.entrySet()) {
+                writer.commit(writer.read(edit.getKey()), bytes("v"));
+                try (Connection connection = pool.getConnection(); PreparedStatement update = connection
+                        .prepareStatement("UPDATE fencedstate_records SET " + edit.getValue()
+                                + " WHERE store = ? AND key = ?")) {
+                    update.setString(1, store);
+                    update.setString(2, edit.getKey());
+                    assertThat(update.executeUpdate()).isEqualTo(1);
+                }
+            }
+
+            for (String key : edits.keySet()) {
+                CorruptStateException corrupt = catchThrowableOfType(CorruptStateException.class,
+                        () -> writer.read(key));
+                assertThat(corrupt).as(key).isNotNull();
+                assertThat(corrupt.location()).contains(key);
+                assertThatThrownBy(() -> writer.update(key, s -> bytes("overwrite"))).as(key)
+                        .isInstanceOf(CorruptStateException.class);
+            }
+            assertThat(count("SELECT count(*) FROM fencedstate_records WHERE store = '" + store
+                    + "' AND version = 1")).as("every row left as it was").isEqualTo(edits.size() - 1);
         }
     }
 
