@@ -42,15 +42,17 @@ import org.jspecify.annotations.Nullable;
  * <h2>Why it is safe</h2>
  * <ul>
  *   <li><b>One conditional statement per write.</b> Insert-if-absent is {@code INSERT ... ON CONFLICT DO NOTHING};
- *       compare-and-set is {@code UPDATE ... WHERE store = ? AND key = ? AND revision = ?}. The database runs each
+ *       compare-and-set is {@code UPDATE ... WHERE store = ? AND key = ? AND revision = ?}, setting only the columns
+ *       that change. The database runs each
  *       atomically, so of any number of concurrent writers from the same revision exactly one changes the row.
  *       {@link dev.fencedstate.FencedStore} checks version and epoch on the record it read and then requires that
  *       exact revision, so those checks are atomic with the write.</li>
  *   <li><b>The database is the clock.</b> {@link #read} returns the record together with {@code clock_timestamp()}
  *       from the same statement, and lease deadlines are computed from it. A host with a skewed clock can neither
- *       keep an expired lease nor take a live one: its own clock is never consulted.</li>
+ *       keep an expired lease nor take a live one: its own clock is never consulted. A commit's time is the
+ *       database clock when its row is written, returned by the same statement.</li>
  *   <li><b>Autocommit, durable on return.</b> Each statement is its own transaction; a write that returned
- *       {@code true} was committed (and is as durable as the server's {@code synchronous_commit} makes it).</li>
+ *       its record was committed (and is as durable as the server's {@code synchronous_commit} makes it).</li>
  *   <li><b>Failures say whether the write happened.</b> Any {@link SQLException} becomes a
  *       {@link StorageFailureException}. If it happened before the statement was sent, or the server answered with an
  *       error, nothing was written ({@code outcomeKnown = true}). If the connection broke or the session was
