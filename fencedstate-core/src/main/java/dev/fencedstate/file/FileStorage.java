@@ -174,7 +174,7 @@ public final class FileStorage implements StateStorage {
                     return null;
                 }
                 // Stamped under the lock: no other write of this key can come between this time and the rename.
-                stamped = replacement.awaitsCommitTime() ? replacement.withCommitTime(clock.instant()) : replacement;
+                stamped = replacement.asWrittenAt(clock.instant());
                 replaceDurably(key, name, RecordFormat.encode(stamped));
                 written = true;
             } finally {

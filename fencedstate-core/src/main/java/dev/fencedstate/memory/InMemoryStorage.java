@@ -47,7 +47,7 @@ public final class InMemoryStorage implements StateStorage {
             if (!unchanged) {
                 return stored;
             }
-            written[0] = replacement.awaitsCommitTime() ? replacement.withCommitTime(clock.instant()) : replacement;
+            written[0] = replacement.asWrittenAt(clock.instant());
             return written[0];
         });
         return written[0];

@@ -59,6 +59,15 @@ public record StoredRecord(
         return lastCommitId != null && lastCommitAt == null;
     }
 
+    /**
+     * This record as a backend stores it at its time {@code now}: {@linkplain #withCommitTime stamped} if it
+     * {@linkplain #awaitsCommitTime() awaits its commit time}, otherwise unchanged. For backends that take their time
+     * from a {@link java.time.Clock} while they hold the key's lock.
+     */
+    public StoredRecord asWrittenAt(Instant now) {
+        return awaitsCommitTime() ? withCommitTime(now) : this;
+    }
+
     /** This record with its last commit stamped at {@code at}, the backend's time of the write. */
     public StoredRecord withCommitTime(Instant at) {
         Objects.requireNonNull(at, "at");
