@@ -2,6 +2,7 @@ package dev.fencedstate;
 
 import dev.fencedstate.FencedStoreListener.ClaimEvent;
 import dev.fencedstate.FencedStoreListener.CommitOutcome;
+import dev.fencedstate.FencedStoreListener.UpdateOutcome;
 import dev.fencedstate.spi.StateStorage;
 import dev.fencedstate.spi.StorageRead;
 import dev.fencedstate.spi.StoredRecord;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -43,32 +43,31 @@ public final class FencedStore implements AutoCloseable {
     /** Rounds of losing the conditional write to changes that did not affect this operation, before giving up. */
     private static final int MAX_CAS_ROUNDS = 1000;
 
-    /** Pauses the thread between retries; tests inject one that records instead of sleeping. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
     private final String name;
     private final StateStorage storage;
     private final String writerId;
-    private final RetryPolicy retryPolicy;
     private final int maxValueBytes;
     private final Duration defaultLease;
     private final FencedStoreListener listener;
-    private final Sleeper sleeper;
-    private final @Nullable RandomGenerator jitterRandom;
+    private final Retrier retrier;
+    private final @Nullable KeyTurns turns;
 
     private FencedStore(Builder builder) {
         this.name = builder.name;
         this.storage = builder.storage;
         this.writerId = builder.writerId;
-        this.retryPolicy = builder.retryPolicy;
         this.maxValueBytes = builder.maxValueBytes;
         this.defaultLease = builder.defaultLease;
         this.listener = new GuardedListener(builder.listener);
-        this.sleeper = builder.sleeper;
-        this.jitterRandom = builder.jitterRandom;
+        Retrier configured = Retrier.of(builder.retryPolicy).withListener(listener);
+        if (builder.sleeper != null) {
+            configured = configured.withSleeper(builder.sleeper);
+        }
+        if (builder.jitterRandom != null) {
+            configured = configured.withRandom(builder.jitterRandom);
+        }
+        this.retrier = configured;
+        this.turns = builder.updatesTakeTurns ? new KeyTurns() : null;
     }
 
     /** Starts building a store over {@code storage}. */
@@ -112,18 +111,39 @@ public final class FencedStore implements AutoCloseable {
 
     /**
      * Reads the key, computes the new value from the snapshot, and commits it; on a {@link VersionConflictException}
-     * does all three again, up to the {@link RetryPolicy}'s attempts, with backoff and jitter. The function may run
-     * more than once and must have no side effects beyond computing the value.
+     * does all three again, as the {@link RetryPolicy} allows (attempts and time), with backoff and jitter. The
+     * function may run more than once and must have no side effects beyond computing the value.
+     *
+     * <p>Updates of one key from this store take turns (unless the builder says otherwise): each attempt runs while
+     * no other update of the key in this process does, waiting fairly, in arrival order, for at most what is left of
+     * the time budget. So updates from one process never conflict with each other, and retries are spent only on
+     * writers in other processes or on other hosts. A turn is held only across this key's read, computation and
+     * commit, never across the backoff between attempts, nor across another key's I/O.
      *
      * @return the key after the successful commit
-     * @throws VersionConflictException the last conflict, if every attempt lost one
-     * @throws ClaimHeldException       at once, if another writer holds a live claim (not retried here)
+     * @throws RetriesExhaustedException if the budget was spent (every attempt lost a conflict, or the update waited
+     *                                   for its turn until its time was up); nothing was written
+     * @throws ClaimHeldException        at once, if another writer holds a live claim (not retried here)
      */
     public Snapshot update(String key, Function<Snapshot, byte[]> compute) {
         Keys.requireValid(key);
-        return retryingConflicts(key, () -> {
-            Snapshot base = read(key);
-            return commit(base, computeValue(compute, base));
+        Objects.requireNonNull(compute, "compute");
+        return retrier.call(key, execution -> {
+            KeyTurns.Turn turn = null;
+            if (turns != null) {
+                turn = turns.enter(key, saturatedNanos(execution.remaining()));
+                if (turn == null) {
+                    throw execution.outOfTime();
+                }
+            }
+            try {
+                Snapshot base = read(key);
+                return commit(base, computeValue(compute, base));
+            } finally {
+                if (turn != null) {
+                    turn.close();
+                }
+            }
         });
     }
 
@@ -157,17 +177,13 @@ public final class FencedStore implements AutoCloseable {
                         Objects.requireNonNull(current.leaseDeadline()));
             }
             boolean reclaiming = current != null && current.holder() != null;
-            long epoch = epochOf(current) + 1;
             Instant deadline = read.now().plus(lease);
-            StoredRecord next = new StoredRecord(key, revisionAfter(current), versionOf(current), epoch,
-                    current == null ? null : current.value(), writerId, deadline,
-                    current == null ? null : current.lastWriter(), current == null ? null : current.lastCommitAt(),
-                    current == null ? null : current.lastCommitId());
-            StoredRecord granted = storage.compareAndSet(current, next);
+            StoredRecord granted = storage.compareAndSet(current,
+                    StoredRecord.claimed(current, key, writerId, deadline));
             if (granted != null) {
                 listener.onClaim(key, reclaiming ? ClaimEvent.RECLAIMED : ClaimEvent.GRANTED);
-                return new Claim(key, writerId, epoch, deadline, Snapshot.of(key, granted, storage, read.now()),
-                        reclaiming);
+                return new Claim(key, writerId, granted.epoch(), deadline,
+                        Snapshot.of(key, granted, storage, read.now()), reclaiming);
             }
             giveUpAfter(round, key);
         }
@@ -194,10 +210,7 @@ public final class FencedStore implements AutoCloseable {
             requireCurrentGrant(claim, current);
             StoredRecord owned = Objects.requireNonNull(current);
             Instant deadline = read.now().plus(lease);
-            StoredRecord next = new StoredRecord(key, owned.revision() + 1, owned.version(), owned.epoch(),
-                    owned.value(), owned.holder(), deadline, owned.lastWriter(), owned.lastCommitAt(),
-                    owned.lastCommitId());
-            StoredRecord renewed = storage.compareAndSet(owned, next);
+            StoredRecord renewed = storage.compareAndSet(owned, owned.renewed(deadline));
             if (renewed != null) {
                 listener.onClaim(key, ClaimEvent.RENEWED);
                 return new Claim(key, claim.holder(), claim.epoch(), deadline,
@@ -220,7 +233,7 @@ public final class FencedStore implements AutoCloseable {
             if (epochOf(current) != claim.epoch()) {
                 return false;
             }
-            if (storage.compareAndSet(current, endGrant(Objects.requireNonNull(current))) != null) {
+            if (storage.compareAndSet(current, Objects.requireNonNull(current).grantEnded()) != null) {
                 listener.onClaim(key, ClaimEvent.RELEASED);
                 return true;
             }
@@ -241,7 +254,7 @@ public final class FencedStore implements AutoCloseable {
             if (current == null || current.holder() == null) {
                 return false;
             }
-            if (storage.compareAndSet(current, endGrant(current)) != null) {
+            if (storage.compareAndSet(current, current.grantEnded()) != null) {
                 listener.onClaim(key, ClaimEvent.REVOKED);
                 return true;
             }
@@ -277,15 +290,41 @@ public final class FencedStore implements AutoCloseable {
      */
     public Snapshot update(Claim claim, Function<Snapshot, byte[]> compute) {
         String key = claim.key();
-        return retryingConflicts(key, () -> {
-            Snapshot base = read(key);
-            if (base.epoch() != claim.epoch()) {
-                // Fail before computing: a zombie must not even spend the work.
-                listener.onCommit(key, CommitOutcome.FENCED, Duration.ZERO);
-                throw new FencedWriteException(key, claim.epoch(), base.epoch());
-            }
+        Objects.requireNonNull(compute, "compute");
+        return retrier.call(key, execution -> {
+            // Checked before computing: a zombie must not even spend the work.
+            Snapshot base = verify(claim, read(key));
             return commit(claim, base, computeValue(compute, base));
         });
+    }
+
+    // ---------------------------------------------------------------- checks without a write
+
+    /**
+     * Checks, without writing, what {@link #commit(Snapshot, byte[])} on {@code base} would check: that the key is
+     * still at {@code base}'s version and nobody holds a live claim on it. For a change that turns out to have
+     * nothing to write (an empty append, a pop of an empty list) but must still be refused if computed from stale
+     * state.
+     *
+     * @return the key as it is now (equal to {@code base} in version and epoch)
+     * @throws VersionConflictException if another commit landed since {@code base} was read
+     * @throws ClaimHeldException       if a live claim is held on the key
+     */
+    public Snapshot verify(Snapshot base) {
+        return check(base, null);
+    }
+
+    /**
+     * Checks, without writing, what {@link #commit(Claim, Snapshot, byte[])} would check, in the same order: that the
+     * claim is still the key's grant, then that the key is still at {@code base}'s version.
+     *
+     * @return the key as it is now
+     * @throws FencedWriteException     if the claim was reclaimed, revoked or released (checked first)
+     * @throws VersionConflictException if the key moved past {@code base}
+     */
+    public Snapshot verify(Claim claim, Snapshot base) {
+        requireSameKey(claim, base);
+        return check(base, claim);
     }
 
     // ---------------------------------------------------------------- accessors
@@ -307,7 +346,16 @@ public final class FencedStore implements AutoCloseable {
 
     /** The retry policy of {@link #update}. */
     public RetryPolicy retryPolicy() {
-        return retryPolicy;
+        return retrier.policy();
+    }
+
+    /**
+     * The retry engine of {@link #update}, reporting to this store's listener: for integrations and adapters that
+     * retry a larger unit of work (a conversation turn, a checkpoint) on a conflict, so that they count, wait, give
+     * up and report as the store does ({@link Retrier#withPolicy} for a budget of their own).
+     */
+    public Retrier retrier() {
+        return retrier;
     }
 
     /** The storage this store writes to. */
@@ -372,10 +420,8 @@ public final class FencedStore implements AutoCloseable {
                     }
                     throw refusal;
                 }
-                StoredRecord next = new StoredRecord(key, revisionAfter(current), versionOf(current) + 1,
-                        epochOf(current), committed, current == null ? null : current.holder(),
-                        current == null ? null : current.leaseDeadline(), writerId, null, commitId);
-                StoredRecord written = storage.compareAndSet(current, next);
+                StoredRecord written = storage.compareAndSet(current,
+                        StoredRecord.committed(current, key, committed, writerId, commitId));
                 if (written != null) {
                     listener.onCommit(key, CommitOutcome.COMMITTED, Duration.ofNanos(System.nanoTime() - started));
                     return Snapshot.of(key, written, storage, Objects.requireNonNull(written.lastCommitAt(),
@@ -386,7 +432,7 @@ public final class FencedStore implements AutoCloseable {
                 }
             }
         } catch (FencedStateException failure) {
-            listener.onCommit(key, outcomeOf(failure), Duration.ofNanos(System.nanoTime() - started));
+            listener.onCommit(key, CommitOutcome.of(failure), Duration.ofNanos(System.nanoTime() - started));
             if (failure instanceof StorageFailureException storageFailure && storageFailure.commitId() == null) {
                 throw new StorageFailureException(key, storageFailure.getMessage(), storageFailure.outcomeKnown(),
                         commitId, storageFailure);
@@ -418,44 +464,35 @@ public final class FencedStore implements AutoCloseable {
         return null;
     }
 
-    private Snapshot retryingConflicts(String key, java.util.function.Supplier<Snapshot> attempt) {
-        for (int attemptNumber = 1; ; attemptNumber++) {
-            try {
-                return attempt.get();
-            } catch (VersionConflictException conflict) {
-                if (attemptNumber >= retryPolicy.maxAttempts()) {
-                    throw conflict;
-                }
-                Duration backoff = retryPolicy.backoffAfter(attemptNumber,
-                        jitterRandom != null ? jitterRandom : ThreadLocalRandom.current());
-                listener.onRetry(key, attemptNumber, backoff, conflict);
-                try {
-                    sleeper.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    conflict.addSuppressed(interrupted);
-                    throw conflict;
-                }
+    /**
+     * The checks of a write on a fresh read, without the write: the same {@link #refusal} in the same order. A
+     * fenced claim is reported to the listener as a fenced commit, since that is what the caller was about to make.
+     */
+    private Snapshot check(Snapshot base, @Nullable Claim claim) {
+        String key = base.key();
+        Keys.requireValid(key);
+        StorageRead read = storage.read(key);
+        FencedStateException refusal = refusal(key, base.version(), claim, read.record(), read.now());
+        if (refusal != null) {
+            if (refusal instanceof FencedWriteException) {
+                listener.onCommit(key, CommitOutcome.FENCED, Duration.ZERO);
             }
+            throw refusal;
+        }
+        return Snapshot.of(key, read.record(), storage, read.now());
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
         }
     }
 
     private static byte[] computeValue(Function<Snapshot, byte[]> compute, Snapshot base) {
         return Objects.requireNonNull(compute.apply(base),
                 "the update function returned null; return a value, or use delete to remove a key");
-    }
-
-    private static CommitOutcome outcomeOf(FencedStateException failure) {
-        if (failure instanceof VersionConflictException) {
-            return CommitOutcome.CONFLICT;
-        }
-        if (failure instanceof FencedWriteException) {
-            return CommitOutcome.FENCED;
-        }
-        if (failure instanceof ClaimHeldException) {
-            return CommitOutcome.CLAIM_HELD;
-        }
-        return CommitOutcome.FAILED;
     }
 
     private static void requireCurrentGrant(Claim claim, @Nullable StoredRecord current) {
@@ -465,22 +502,12 @@ public final class FencedStore implements AutoCloseable {
         }
     }
 
-    /** Ends the grant on {@code current}: no holder, and a new epoch so the old holder is fenced. */
-    private static StoredRecord endGrant(StoredRecord current) {
-        return new StoredRecord(current.key(), current.revision() + 1, current.version(), current.epoch() + 1,
-                current.value(), null, null, current.lastWriter(), current.lastCommitAt(), current.lastCommitId());
-    }
-
     private static long epochOf(@Nullable StoredRecord record) {
         return record == null ? 0 : record.epoch();
     }
 
     private static long versionOf(@Nullable StoredRecord record) {
         return record == null ? Snapshot.INITIAL_VERSION : record.version();
-    }
-
-    private static long revisionAfter(@Nullable StoredRecord record) {
-        return record == null ? 1 : record.revision() + 1;
     }
 
     private static void giveUpAfter(int round, String key) {
@@ -521,28 +548,29 @@ public final class FencedStore implements AutoCloseable {
 
         @Override
         public void onCommit(String key, CommitOutcome outcome, Duration elapsed) {
-            try {
-                delegate.onCommit(key, outcome, elapsed);
-            } catch (RuntimeException e) {
-                logFailure("onCommit", e);
-            }
+            guarded("onCommit", () -> delegate.onCommit(key, outcome, elapsed));
         }
 
         @Override
         public void onRetry(String key, int failedAttempt, Duration backoff, VersionConflictException conflict) {
-            try {
-                delegate.onRetry(key, failedAttempt, backoff, conflict);
-            } catch (RuntimeException e) {
-                logFailure("onRetry", e);
-            }
+            guarded("onRetry", () -> delegate.onRetry(key, failedAttempt, backoff, conflict));
+        }
+
+        @Override
+        public void onUpdate(String key, UpdateOutcome outcome, int attempts, Duration elapsed) {
+            guarded("onUpdate", () -> delegate.onUpdate(key, outcome, attempts, elapsed));
         }
 
         @Override
         public void onClaim(String key, ClaimEvent event) {
+            guarded("onClaim", () -> delegate.onClaim(key, event));
+        }
+
+        private void guarded(String method, Runnable call) {
             try {
-                delegate.onClaim(key, event);
+                call.run();
             } catch (RuntimeException e) {
-                logFailure("onClaim", e);
+                logFailure(method, e);
             }
         }
 
@@ -562,8 +590,9 @@ public final class FencedStore implements AutoCloseable {
         private int maxValueBytes = 16 * 1024 * 1024;
         private Duration defaultLease = Duration.ofSeconds(30);
         private FencedStoreListener listener = FencedStoreListener.NONE;
-        private Sleeper sleeper = duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+        private Retrier.@Nullable Sleeper sleeper;
         private @Nullable RandomGenerator jitterRandom;
+        private boolean updatesTakeTurns = true;
 
         private Builder(StateStorage storage) {
             this.storage = Objects.requireNonNull(storage, "storage");
@@ -581,7 +610,7 @@ public final class FencedStore implements AutoCloseable {
             return this;
         }
 
-        /** How {@link FencedStore#update} retries conflicts; default {@link RetryPolicy#DEFAULT}. */
+        /** How {@link FencedStore#update} retries conflicts, in attempts and time; default {@link RetryPolicy#DEFAULT}. */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
             this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
             return this;
@@ -609,7 +638,7 @@ public final class FencedStore implements AutoCloseable {
         }
 
         /** How to wait between retries; tests pass one that records the waits instead of sleeping. */
-        public Builder sleeper(Sleeper sleeper) {
+        public Builder sleeper(Retrier.Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
         }
@@ -617,6 +646,16 @@ public final class FencedStore implements AutoCloseable {
         /** A random source for jitter, for reproducible tests; by default each thread's own. */
         public Builder jitterRandom(RandomGenerator random) {
             this.jitterRandom = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * Whether {@link FencedStore#update}s of one key from this store take turns (default {@code true}), so that
+         * they never conflict with each other. Turn it off only to measure what it saves, or if every update of a key
+         * in this process already runs on one thread.
+         */
+        public Builder updatesTakeTurns(boolean takeTurns) {
+            this.updatesTakeTurns = takeTurns;
             return this;
         }
 

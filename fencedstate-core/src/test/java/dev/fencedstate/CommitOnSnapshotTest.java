@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fencedstate.memory.InMemoryStorage;
+import dev.fencedstate.spi.ForwardingStorage;
 import dev.fencedstate.spi.StateStorage;
 import dev.fencedstate.spi.StorageRead;
 import dev.fencedstate.spi.StoredRecord;
@@ -87,35 +88,30 @@ class CommitOnSnapshotTest {
     }
 
     /** Counts the SPI calls that reach the backend. Single-threaded tests only. */
-    private static final class CountingStorage implements StateStorage {
-        private final StateStorage delegate;
+    private static final class CountingStorage extends ForwardingStorage {
         int reads;
         int writes;
 
         CountingStorage(StateStorage delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
         public StorageRead read(String key) {
             reads++;
-            return delegate.read(key);
+            return super.read(key);
         }
 
         @Override
         public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
             writes++;
-            return delegate.compareAndSet(expected, replacement);
+            return super.compareAndSet(expected, replacement);
         }
 
-        @Override
-        public List<String> keys() {
-            return delegate.keys();
-        }
 
         @Override
         public String describe() {
-            return "counting(" + delegate.describe() + ")";
+            return "counting(" + super.describe() + ")";
         }
     }
 }

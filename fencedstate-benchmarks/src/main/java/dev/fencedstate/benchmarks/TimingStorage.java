@@ -1,5 +1,6 @@
 package dev.fencedstate.benchmarks;
 
+import dev.fencedstate.spi.ForwardingStorage;
 import dev.fencedstate.spi.StateStorage;
 import dev.fencedstate.spi.StorageRead;
 import dev.fencedstate.spi.StoredRecord;
@@ -12,16 +13,15 @@ import org.jspecify.annotations.Nullable;
  * its conditional write, and {@code FencedStore}'s own work (the rest). Two {@code nanoTime} calls per SPI call are
  * all it adds.
  */
-final class TimingStorage implements StateStorage {
+final class TimingStorage extends ForwardingStorage {
 
-    private final StateStorage delegate;
     final LongAdder reads = new LongAdder();
     final LongAdder readNanos = new LongAdder();
     final LongAdder compareAndSets = new LongAdder();
     final LongAdder compareAndSetNanos = new LongAdder();
 
     TimingStorage(StateStorage delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     void reset() {
@@ -35,7 +35,7 @@ final class TimingStorage implements StateStorage {
     public StorageRead read(String key) {
         long started = System.nanoTime();
         try {
-            return delegate.read(key);
+            return delegate().read(key);
         } finally {
             readNanos.add(System.nanoTime() - started);
             reads.increment();
@@ -46,25 +46,17 @@ final class TimingStorage implements StateStorage {
     public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
         long started = System.nanoTime();
         try {
-            return delegate.compareAndSet(expected, replacement);
+            return delegate().compareAndSet(expected, replacement);
         } finally {
             compareAndSetNanos.add(System.nanoTime() - started);
             compareAndSets.increment();
         }
     }
 
-    @Override
-    public List<String> keys() {
-        return delegate.keys();
-    }
 
     @Override
     public String describe() {
-        return "timed " + delegate.describe();
+        return "timed " + delegate().describe();
     }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

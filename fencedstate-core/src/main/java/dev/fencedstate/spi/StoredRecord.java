@@ -50,6 +50,61 @@ public record StoredRecord(
         }
     }
 
+    // ------------------------------------------------------------ the protocol's transitions
+    // One method per case of NextRecord in specs/FencedState.tla: the record an operation asks the backend to write
+    // in place of the one it read and checked ({@code current}, null when the key has no record). Each bumps the
+    // revision, so the backend's compare-and-set sees every change, and keeps everything the step does not change.
+
+    /**
+     * A commit ({@code value} non-null) or delete ({@code value} null, a tombstone that keeps version and epoch) on
+     * {@code current}: the version moves on, the epoch and any claim stay, and the commit time is left for the
+     * backend to stamp at the write ({@link #awaitsCommitTime()}).
+     */
+    public static StoredRecord committed(@Nullable StoredRecord current, String key, byte @Nullable [] value,
+            String writer, String commitId) {
+        Objects.requireNonNull(writer, "writer");
+        Objects.requireNonNull(commitId, "commitId");
+        if (current == null) {
+            return new StoredRecord(key, 1, 1, 0, value, null, null, writer, null, commitId);
+        }
+        return new StoredRecord(key, current.revision + 1, current.version + 1, current.epoch, value,
+                current.holder, current.leaseDeadline, writer, null, commitId);
+    }
+
+    /**
+     * A claim granted to {@code holder} until {@code leaseDeadline} on {@code current}: a new epoch, which fences
+     * whoever held an earlier grant (a reclamation, if {@code current} still names an expired holder).
+     */
+    public static StoredRecord claimed(@Nullable StoredRecord current, String key, String holder,
+            Instant leaseDeadline) {
+        Objects.requireNonNull(holder, "holder");
+        Objects.requireNonNull(leaseDeadline, "leaseDeadline");
+        if (current == null) {
+            return new StoredRecord(key, 1, 0, 1, null, holder, leaseDeadline, null, null, null);
+        }
+        return new StoredRecord(key, current.revision + 1, current.version, current.epoch + 1, current.value, holder,
+                leaseDeadline, current.lastWriter, current.lastCommitAt, current.lastCommitId);
+    }
+
+    /** This claimed record with its lease moved to {@code leaseDeadline}; same holder, same epoch. */
+    public StoredRecord renewed(Instant leaseDeadline) {
+        Objects.requireNonNull(leaseDeadline, "leaseDeadline");
+        if (holder == null) {
+            throw new IllegalStateException("only a claimed record can be renewed: " + this);
+        }
+        return new StoredRecord(key, revision + 1, version, epoch, value, holder, leaseDeadline, lastWriter,
+                lastCommitAt, lastCommitId);
+    }
+
+    /**
+     * This record with its grant ended (a release or a revoke): no holder, and a new epoch, so the old holder is
+     * fenced from now on.
+     */
+    public StoredRecord grantEnded() {
+        return new StoredRecord(key, revision + 1, version, epoch + 1, value, null, null, lastWriter, lastCommitAt,
+                lastCommitId);
+    }
+
     /**
      * Whether this record is a commit whose time the backend is to stamp at the write: it has a commit id but no
      * commit time. {@link StateStorage#compareAndSet} stores such a record {@linkplain #withCommitTime with} the

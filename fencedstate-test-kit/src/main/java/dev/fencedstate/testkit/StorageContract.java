@@ -13,6 +13,7 @@ import dev.fencedstate.FencedStoreListener;
 import dev.fencedstate.FencedWriteException;
 import dev.fencedstate.InvalidKeyException;
 import dev.fencedstate.Keys;
+import dev.fencedstate.RetriesExhaustedException;
 import dev.fencedstate.RetryPolicy;
 import dev.fencedstate.Snapshot;
 import dev.fencedstate.ValueTooLargeException;
@@ -398,7 +399,11 @@ public abstract class StorageContract {
                 calls.incrementAndGet();
                 intruder.commit(intruder.read("doc"), bytes("intruder"));
                 return bytes("mine");
-            })).isInstanceOf(VersionConflictException.class);
+            })).isInstanceOfSatisfying(RetriesExhaustedException.class, exhausted -> {
+                assertThat(exhausted.attempts()).isEqualTo(3);
+                assertThat(exhausted.lastConflict()).get().isInstanceOf(VersionConflictException.class);
+                assertThat(exhausted.isRetryable()).isTrue();
+            });
 
             assertThat(calls).hasValue(3);
             assertThat(waits).hasSize(2);

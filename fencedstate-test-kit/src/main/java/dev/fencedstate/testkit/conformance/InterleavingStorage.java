@@ -1,5 +1,6 @@
 package dev.fencedstate.testkit.conformance;
 
+import dev.fencedstate.spi.ForwardingStorage;
 import dev.fencedstate.spi.StateStorage;
 import dev.fencedstate.spi.StorageRead;
 import dev.fencedstate.spi.StoredRecord;
@@ -13,14 +14,13 @@ import org.jspecify.annotations.Nullable;
  * between an operation's read and its compare-and-set (the spec allows any steps there), and it records the backend
  * time of every read, which is the time the operation decided with. Single-threaded by design: the driver is.
  */
-final class InterleavingStorage implements StateStorage {
+final class InterleavingStorage extends ForwardingStorage {
 
-    private final StateStorage delegate;
     private @Nullable Runnable beforeNextCompareAndSet;
     private List<Instant> reads = new ArrayList<>();
 
     InterleavingStorage(StateStorage delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Runs {@code interloper} once, just before the next compare-and-set reaches the backend. */
@@ -44,7 +44,7 @@ final class InterleavingStorage implements StateStorage {
 
     @Override
     public StorageRead read(String key) {
-        StorageRead read = delegate.read(key);
+        StorageRead read = delegate().read(key);
         reads.add(read.now());
         return read;
     }
@@ -56,16 +56,12 @@ final class InterleavingStorage implements StateStorage {
             beforeNextCompareAndSet = null;
             interloper.run();
         }
-        return delegate.compareAndSet(expected, replacement);
+        return delegate().compareAndSet(expected, replacement);
     }
 
-    @Override
-    public List<String> keys() {
-        return delegate.keys();
-    }
 
     @Override
     public String describe() {
-        return "interleaving(" + delegate.describe() + ")";
+        return "interleaving(" + delegate().describe() + ")";
     }
 }

@@ -3,6 +3,7 @@ package dev.fencedstate.testkit.conformance;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fencedstate.memory.InMemoryStorage;
+import dev.fencedstate.spi.ForwardingStorage;
 import dev.fencedstate.spi.StateStorage;
 import dev.fencedstate.spi.StorageRead;
 import dev.fencedstate.spi.StoredRecord;
@@ -29,8 +30,8 @@ class ConformanceCatchesBrokenStorageTest {
             @Override
             public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
                 // Writes whatever is stored now, as if the check made on the earlier read still held.
-                StoredRecord current = delegate.read(replacement.key()).record();
-                return delegate.compareAndSet(current, replacement);
+                StoredRecord current = delegate().read(replacement.key()).record();
+                return delegate().compareAndSet(current, replacement);
             }
         };
 
@@ -50,7 +51,7 @@ class ConformanceCatchesBrokenStorageTest {
 
             @Override
             public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
-                StoredRecord written = delegate.compareAndSet(expected, replacement);
+                StoredRecord written = delegate().compareAndSet(expected, replacement);
                 return written != null && ++writes % 7 == 0 ? null : written;
             }
         };
@@ -69,7 +70,7 @@ class ConformanceCatchesBrokenStorageTest {
 
             @Override
             public StorageRead read(String key) {
-                StorageRead read = delegate.read(key);
+                StorageRead read = delegate().read(key);
                 StoredRecord record = read.record();
                 // Every third read returns the record before the current one of the same key, like a lagging replica.
                 StoredRecord answer = previous != null && previous.key().equals(key) && record != null
@@ -84,26 +85,9 @@ class ConformanceCatchesBrokenStorageTest {
                 .hasMessageContaining("seed " + SEED);
     }
 
-    private static class Forwarding implements StateStorage {
-        final StateStorage delegate;
-
+    private static class Forwarding extends ForwardingStorage {
         Forwarding(StateStorage delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public StorageRead read(String key) {
-            return delegate.read(key);
-        }
-
-        @Override
-        public @Nullable StoredRecord compareAndSet(@Nullable StoredRecord expected, StoredRecord replacement) {
-            return delegate.compareAndSet(expected, replacement);
-        }
-
-        @Override
-        public List<String> keys() {
-            return delegate.keys();
+            super(delegate);
         }
 
         @Override

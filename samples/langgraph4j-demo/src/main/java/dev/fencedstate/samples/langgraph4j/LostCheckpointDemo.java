@@ -4,6 +4,7 @@ import static org.bsc.langgraph4j.action.AsyncNodeAction.node_async;
 
 import dev.fencedstate.FencedStateException;
 import dev.fencedstate.FencedStore;
+import dev.fencedstate.Retrier;
 import dev.fencedstate.RetryPolicy;
 import dev.fencedstate.file.FileStorage;
 import dev.fencedstate.langgraph4j.CheckpointConflictException;
@@ -12,7 +13,6 @@ import dev.fencedstate.langgraph4j.StoredCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,7 +22,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -54,7 +53,7 @@ public final class LostCheckpointDemo {
 
     private static final String THREAD = "customer-42";
     private static final List<String> REQUESTS = List.of("compare laptop prices", "check delivery dates");
-    private static final int MAX_ATTEMPTS = RetryPolicy.DEFAULT.maxAttempts();
+    private static final Retrier RETRIER = Retrier.of(RetryPolicy.DEFAULT);
     private static final List<String> WORKERS = List.of("pricing-agent", "stock-agent", "reviews-agent");
 
     private LostCheckpointDemo() {
@@ -126,27 +125,27 @@ public final class LostCheckpointDemo {
     }
 
     /**
-     * A request handler: runs the graph on the conversation; on a checkpoint conflict, backs off a little (jittered,
-     * so two handlers that keep moving the thread under each other fall out of step) and runs it again.
+     * A request handler: runs the graph on the conversation; on a checkpoint conflict, core's {@link Retrier} backs
+     * off a little (jittered, so two handlers that keep moving the thread under each other fall out of step) and the
+     * graph runs again from the fresh head. Anything but a conflict ends the request.
      */
-    private static String handle(CompiledGraph<AgentState> graph, String request) throws InterruptedException {
+    private static String handle(CompiledGraph<AgentState> graph, String request) {
         RunnableConfig conversation = RunnableConfig.builder().threadId(THREAD).build();
-        String story = "";
-        for (int attempt = 1; ; attempt++) {
+        StringBuilder story = new StringBuilder();
+        return RETRIER.call(THREAD, execution -> {
+            if (execution.lastConflict() instanceof CheckpointConflictException conflict) {
+                story.append("conflict (thread moved from ").append(shortId(conflict.expectedHead().orElse("-")))
+                        .append(" to ").append(shortId(conflict.actualHead().orElse("-")))
+                        .append("), retried from the fresh head -> ");
+            }
             try {
                 graph.invoke(input(request), conversation);
                 return story + "finished";
             } catch (RuntimeException failure) {
                 FencedStateException cause = FencedCheckpointSaver.fencedCauseOf(failure).orElseThrow(() -> failure);
-                if (!(cause instanceof CheckpointConflictException conflict) || attempt == MAX_ATTEMPTS) {
-                    throw failure;
-                }
-                story += "conflict (thread moved from " + shortId(conflict.expectedHead().orElse("-")) + " to "
-                        + shortId(conflict.actualHead().orElse("-")) + "), retried from the fresh head -> ";
-                Duration backoff = RetryPolicy.DEFAULT.backoffAfter(attempt, ThreadLocalRandom.current());
-                TimeUnit.NANOSECONDS.sleep(backoff.toNanos());
+                throw cause instanceof CheckpointConflictException conflict ? conflict : failure;
             }
-        }
+        });
     }
 
     private static CompiledGraph<AgentState> buildGraph(BaseCheckpointSaver saver, BothLoaded bothLoaded)

@@ -5,6 +5,7 @@ import static dev.fencedstate.samples.lostupdate.PlanDoc.WORKER_RESULTS;
 import static dev.fencedstate.samples.lostupdate.PlanDoc.workerName;
 
 import dev.fencedstate.FencedStore;
+import dev.fencedstate.Retrier;
 import dev.fencedstate.Snapshot;
 import dev.fencedstate.file.FileStorage;
 import java.io.IOException;
@@ -86,7 +87,7 @@ final class AppendScenario {
         Steps.runWorkers(WORKERS, worker -> {
             // The demo's scheduler instead of a backoff sleep: a retry waits until every lower-numbered worker has
             // landed, so retries do not collide again and the figures are reproducible.
-            FencedStore.Sleeper waitForTurn = backoff -> {
+            Retrier.Sleeper waitForTurn = backoff -> {
                 for (int earlier = 0; earlier < worker; earlier++) {
                     Steps.await(landed[earlier], workerName(earlier) + " has committed");
                 }
@@ -127,7 +128,7 @@ final class AppendScenario {
 
     /** One store per writer, each with its own FileStorage on the shared directory, as separate processes would. */
     private static FencedStore store(Path directory, String writer, CountingListener counts,
-            FencedStore.Sleeper sleeper) {
+            Retrier.Sleeper sleeper) {
         return FencedStore.builder(FileStorage.open(directory)).name("demo").writerId(writer).listener(counts)
                 .sleeper(sleeper).build();
     }

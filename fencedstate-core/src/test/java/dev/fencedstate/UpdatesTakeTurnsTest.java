@@ -1,0 +1,174 @@
+package dev.fencedstate;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fencedstate.FencedStoreListener.UpdateOutcome;
+import dev.fencedstate.memory.InMemoryStorage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Updates of one key from one store take turns, so in one process they never conflict: real threads on one hot key,
+ * exact totals, and no conflict at all; with turns switched off the same run conflicts (so the test can fail).
+ */
+@DisplayName("Updates of one key in one process take turns")
+class UpdatesTakeTurnsTest {
+
+    private static final int THREADS = 16;
+    private static final int UPDATES_PER_THREAD = 200;
+
+    @Test
+    @DisplayName("16 threads on one key: exact total, no conflict, one attempt each")
+    void hotKeyWithoutConflicts() throws Exception {
+        Counts counts = new Counts();
+        FencedStore store = FencedStore.builder(new InMemoryStorage()).listener(counts).build();
+        runHotKey(store);
+        assertThat(valueOf(store)).isEqualTo(THREADS * UPDATES_PER_THREAD);
+        assertThat(counts.conflicts.sum()).isZero();
+        assertThat(counts.committed.sum()).isEqualTo(THREADS * UPDATES_PER_THREAD);
+        assertThat(counts.maxAttempts.get()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("without turns the same run conflicts (the guard is load-bearing)")
+    void withoutTurnsTheyConflict() throws Exception {
+        Counts counts = new Counts();
+        FencedStore store = FencedStore.builder(new InMemoryStorage()).listener(counts).updatesTakeTurns(false)
+                .retryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(10_000).withMaxElapsed(RetryPolicy.NO_TIME_LIMIT))
+                .sleeper(wait -> Thread.yield()).build();
+        runHotKey(store);
+        assertThat(valueOf(store)).isEqualTo(THREADS * UPDATES_PER_THREAD);
+        assertThat(counts.conflicts.sum()).isPositive();
+    }
+
+    @Test
+    @DisplayName("a waiter gives up when its time budget ends, with the exhausted outcome and nothing written")
+    void waiterGivesUpAtItsBudget() throws Exception {
+        Counts counts = new Counts();
+        FencedStore store = FencedStore.builder(new InMemoryStorage()).listener(counts)
+                .retryPolicy(RetryPolicy.DEFAULT.withMaxElapsed(Duration.ofMillis(50))).build();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Snapshot> holder = pool.submit(() -> store.update("k", snapshot -> {
+                holding.countDown();
+                await(release);
+                return "holder".getBytes(UTF_8);
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            AtomicInteger computed = new AtomicInteger();
+            assertThatThrownBy(() -> store.update("k", snapshot -> {
+                computed.incrementAndGet();
+                return "waiter".getBytes(UTF_8);
+            })).isInstanceOfSatisfying(RetriesExhaustedException.class, exhausted -> {
+                assertThat(exhausted.attempts()).isZero();
+                assertThat(exhausted.lastConflict()).isEmpty();
+                assertThat(exhausted.getMessage()).contains("waiting for its turn");
+            });
+            assertThat(computed).hasValue(0);
+            release.countDown();
+            assertThat(holder.get(10, TimeUnit.SECONDS).valueAsUtf8()).contains("holder");
+            assertThat(counts.exhausted.sum()).isEqualTo(1);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("turns are per key: a slow update of one key does not hold up another key")
+    void turnsArePerKey() throws Exception {
+        FencedStore store = FencedStore.builder(new InMemoryStorage()).build();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Snapshot> slow = pool.submit(() -> store.update("slow", snapshot -> {
+                holding.countDown();
+                await(release);
+                return "slow".getBytes(UTF_8);
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.update("fast", snapshot -> "fast".getBytes(UTF_8)).version()).isEqualTo(1);
+            release.countDown();
+            assertThat(slow.get(10, TimeUnit.SECONDS).version()).isEqualTo(1);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    private static void runHotKey(FencedStore store) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(THREADS);
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < UPDATES_PER_THREAD; i++) {
+                        store.update("hot", snapshot -> {
+                            int value = snapshot.valueAsUtf8().map(Integer::parseInt).orElse(0);
+                            Thread.yield(); // widen the read-compute-commit window
+                            return Integer.toString(value + 1).getBytes(UTF_8);
+                        });
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static int valueOf(FencedStore store) {
+        return store.read("hot").valueAsUtf8().map(Integer::parseInt).orElse(0);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class Counts implements FencedStoreListener {
+        final LongAdder conflicts = new LongAdder();
+        final LongAdder committed = new LongAdder();
+        final LongAdder exhausted = new LongAdder();
+        final AtomicInteger maxAttempts = new AtomicInteger();
+
+        @Override
+        public void onRetry(String key, int failedAttempt, Duration backoff, VersionConflictException conflict) {
+            conflicts.increment();
+        }
+
+        @Override
+        public void onUpdate(String key, UpdateOutcome outcome, int attempts, Duration elapsed) {
+            if (outcome == UpdateOutcome.COMMITTED) {
+                committed.increment();
+            } else if (outcome == UpdateOutcome.EXHAUSTED) {
+                exhausted.increment();
+            }
+            maxAttempts.accumulateAndGet(attempts, Math::max);
+        }
+    }
+}
