@@ -182,8 +182,10 @@ public final class FencedStore implements AutoCloseable {
                     StoredRecord.claimed(current, key, writerId, deadline));
             if (granted != null) {
                 listener.onClaim(key, reclaiming ? ClaimEvent.RECLAIMED : ClaimEvent.GRANTED);
-                return new Claim(key, writerId, granted.epoch(), deadline,
+                Claim claim = new Claim(key, writerId, granted.epoch(), deadline,
                         Snapshot.of(key, granted, storage, read.now()), reclaiming);
+                listener.onLease(claim, lease);
+                return claim;
             }
             giveUpAfter(round, key);
         }
@@ -213,8 +215,10 @@ public final class FencedStore implements AutoCloseable {
             StoredRecord renewed = storage.compareAndSet(owned, owned.renewed(deadline));
             if (renewed != null) {
                 listener.onClaim(key, ClaimEvent.RENEWED);
-                return new Claim(key, claim.holder(), claim.epoch(), deadline,
+                Claim extended = new Claim(key, claim.holder(), claim.epoch(), deadline,
                         Snapshot.of(key, renewed, storage, read.now()), claim.reclaimed());
+                listener.onLease(extended, lease);
+                return extended;
             }
             giveUpAfter(round, key);
         }
@@ -564,6 +568,11 @@ public final class FencedStore implements AutoCloseable {
         @Override
         public void onClaim(String key, ClaimEvent event) {
             guarded("onClaim", () -> delegate.onClaim(key, event));
+        }
+
+        @Override
+        public void onLease(Claim claim, Duration lease) {
+            guarded("onLease", () -> delegate.onLease(claim, lease));
         }
 
         private void guarded(String method, Runnable call) {

@@ -90,4 +90,13 @@ public interface FencedStoreListener {
     /** A key's grant changed (or a claim was refused). */
     default void onClaim(String key, ClaimEvent event) {
     }
+
+    /**
+     * A claim was granted (a reclamation included) or renewed for {@code lease}: it now runs to
+     * {@link Claim#leaseDeadline()}, the backend's time of the grant plus {@code lease}. Called right after the
+     * matching {@link #onClaim}, so that a gauge of live claims can follow the leases from these events instead of
+     * reading every key (and, counting {@code lease} on its own clock, needs no clock in step with the backend's).
+     */
+    default void onLease(Claim claim, Duration lease) {
+    }
 }
