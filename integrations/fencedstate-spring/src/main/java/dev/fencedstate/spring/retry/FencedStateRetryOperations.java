@@ -48,38 +48,36 @@ public final class FencedStateRetryOperations implements RetryOperations {
     @Override
     public <R extends @Nullable Object> R execute(Retryable<R> retryable) throws RetryException {
         Objects.requireNonNull(retryable, "retryable");
-        Retrier.Execution execution = retrier.start(retryable.getName());
-        while (true) {
-            try {
-                R result = retryable.execute();
-                execution.succeeded();
-                return result;
-            } catch (Throwable failure) {
-                VersionConflictException conflict = conflictIn(failure);
-                if (conflict == null) {
-                    execution.failed(reported(failure));
-                    throw new RetryException("Not retried: " + retryable.getName() + " failed with " + failure,
-                            failure);
-                }
-                try {
-                    execution.backOff(conflict);
-                } catch (RetriesExhaustedException exhausted) {
-                    throw new RetryException(exhausted.getMessage(), exhausted);
-                }
-            }
+        try {
+            return run(retryable.getName(), retryable);
+        } catch (RetriesExhaustedException exhausted) {
+            throw new RetryException(exhausted.getMessage(), exhausted);
+        } catch (Throwable failure) {
+            throw new RetryException("Not retried: " + retryable.getName() + " failed with " + failure, failure);
         }
     }
 
     @Override
     public <R extends @Nullable Object> R invoke(Supplier<R> supplier) {
         Objects.requireNonNull(supplier, "supplier");
-        Retrier.Execution execution = retrier.start(supplier.getClass().getName());
+        try {
+            return run(supplier.getClass().getName(), supplier::get);
+        } catch (RuntimeException | Error failure) {
+            throw failure; // a spent budget is a RetriesExhaustedException, itself unchecked
+        } catch (Throwable impossible) {
+            throw new IllegalStateException("a Supplier threw a checked exception", impossible);
+        }
+    }
+
+    /** The one loop: each attempt, then as the retrier says after a conflict; everything else ends it. */
+    private <R extends @Nullable Object> R run(String name, Retryable<R> attempt) throws Throwable {
+        Retrier.Execution execution = retrier.start(name);
         while (true) {
             try {
-                R result = supplier.get();
+                R result = attempt.execute();
                 execution.succeeded();
                 return result;
-            } catch (RuntimeException | Error failure) {
+            } catch (Throwable failure) {
                 VersionConflictException conflict = conflictIn(failure);
                 if (conflict == null) {
                     execution.failed(reported(failure));
