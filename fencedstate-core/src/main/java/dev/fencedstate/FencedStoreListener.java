@@ -3,7 +3,7 @@ package dev.fencedstate;
 import java.time.Duration;
 
 /**
- * Receives what a {@link FencedStore} does, for metrics and tracing (the Spring Boot starter maps these onto
+ * Receives what a {@link FencedStore} does, for metrics and tracing (fencedstate-micrometer maps these onto
  * Micrometer). Called synchronously on the writer's thread after each outcome; implementations must be fast and must
  * not throw. Every method does nothing by default.
  */

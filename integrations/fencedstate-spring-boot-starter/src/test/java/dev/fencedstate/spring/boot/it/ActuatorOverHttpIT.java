@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fencedstate.Claim;
-import dev.fencedstate.FencedStore;
 import dev.fencedstate.spring.FencedStores;
 import dev.fencedstate.spring.Versioned;
 import dev.fencedstate.spring.dao.FencedWriteDataAccessException;
 import dev.fencedstate.testkit.ManualClock;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -66,21 +63,8 @@ class ActuatorOverHttpIT {
     @Test
     @DisplayName("a forced conflict is retried and a zombie is fenced; meters and endpoint show both over HTTP")
     void conflictAndZombie() throws Exception {
-        // Conflict: another process (a store of its own over the same storage, so its updates do not take turns
-        // with this one's) commits between this update's read and its commit: the update loses once and recomputes.
-        tasks.update("task-1", new Task("survey", List.of()), task -> task);
-        FencedStore otherProcess = FencedStore.builder(stores.store("tasks").storage()).writerId("other-process")
-                .build();
-        AtomicInteger computations = new AtomicInteger();
-        tasks.update("task-1", task -> {
-            if (computations.incrementAndGet() == 1) {
-                otherProcess.update("task-1", snapshot -> "{\"title\":\"survey\",\"results\":[\"agent-b\"]}"
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-            return task.withResult("agent-a");
-        });
-        assertThat(tasks.get("task-1").orElseThrow().results()).containsExactly("agent-b", "agent-a");
-        assertThat(computations).hasValue(2);
+        // Conflict: another process commits between this update's read and its commit; the update recomputes.
+        AnotherProcess.forceOneConflict(tasks, stores, "task-1");
 
         // Zombie: it claims, stalls past its lease, another agent reclaims; the zombie wakes and commits.
         tasks.update("task-2", new Task("summarize", List.of()), task -> task);

@@ -4,20 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fencedstate.Claim;
-import dev.fencedstate.FencedStore;
 import dev.fencedstate.jdbc.JdbcStorage;
 import dev.fencedstate.spring.FencedStores;
 import dev.fencedstate.spring.Versioned;
 import dev.fencedstate.spring.dao.FencedWriteDataAccessException;
+import dev.fencedstate.spring.boot.it.AnotherProcess;
 import dev.fencedstate.spring.boot.it.Http;
 import dev.fencedstate.spring.boot.it.Task;
 import dev.fencedstate.spring.boot.postgres.TestPostgres;
 import dev.fencedstate.testkit.ManualClock;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,21 +93,8 @@ class JdbcBackendIT {
     @Test
     @DisplayName("a forced conflict is retried and a zombie is fenced; the table, meters and endpoint show both")
     void conflictAndZombie() throws Exception {
-        // Conflict: another process (a store of its own over the same storage, so its updates do not take turns
-        // with this one's) commits between this update's read and its commit: the update loses once and recomputes.
-        tasks.update("task-1", new Task("survey", List.of()), task -> task);
-        FencedStore otherProcess = FencedStore.builder(stores.store("tasks").storage()).writerId("other-process")
-                .build();
-        AtomicInteger computations = new AtomicInteger();
-        tasks.update("task-1", task -> {
-            if (computations.incrementAndGet() == 1) {
-                otherProcess.update("task-1", snapshot -> "{\"title\":\"survey\",\"results\":[\"agent-b\"]}"
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-            return task.withResult("agent-a");
-        });
-        assertThat(tasks.get("task-1").orElseThrow().results()).containsExactly("agent-b", "agent-a");
-        assertThat(computations).hasValue(2);
+        // Conflict: another process commits between this update's read and its commit; the update recomputes.
+        AnotherProcess.forceOneConflict(tasks, stores, "task-1");
 
         // Zombie: it claims, stalls past its lease (by the database's clock), another agent reclaims; the zombie
         // wakes and commits.
