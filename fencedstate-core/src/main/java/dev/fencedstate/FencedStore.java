@@ -118,7 +118,8 @@ public final class FencedStore implements AutoCloseable {
      * no other update of the key in this process does, waiting fairly, in arrival order, for at most what is left of
      * the time budget. So updates from one process never conflict with each other, and retries are spent only on
      * writers in other processes or on other hosts. A turn is held only across this key's read, computation and
-     * commit, never across the backoff between attempts, nor across another key's I/O.
+     * commit, never across the backoff between attempts, nor across another key's I/O; an update that lost an attempt
+     * to another process comes back ahead of the updates that have not had their first turn yet.
      *
      * @return the key after the successful commit
      * @throws RetriesExhaustedException if the budget was spent (every attempt lost a conflict, or the update waited
@@ -131,7 +132,7 @@ public final class FencedStore implements AutoCloseable {
         return retrier.call(key, execution -> {
             KeyTurns.Turn turn = null;
             if (turns != null) {
-                turn = turns.enter(key, saturatedNanos(execution.remaining()));
+                turn = turns.enter(key, saturatedNanos(execution.remaining()), execution.attempt() > 1);
                 if (turn == null) {
                     throw execution.outOfTime();
                 }
@@ -182,8 +183,10 @@ public final class FencedStore implements AutoCloseable {
                     StoredRecord.claimed(current, key, writerId, deadline));
             if (granted != null) {
                 listener.onClaim(key, reclaiming ? ClaimEvent.RECLAIMED : ClaimEvent.GRANTED);
-                return new Claim(key, writerId, granted.epoch(), deadline,
+                Claim claim = new Claim(key, writerId, granted.epoch(), deadline,
                         Snapshot.of(key, granted, storage, read.now()), reclaiming);
+                listener.onLease(claim, lease);
+                return claim;
             }
             giveUpAfter(round, key);
         }
@@ -213,8 +216,10 @@ public final class FencedStore implements AutoCloseable {
             StoredRecord renewed = storage.compareAndSet(owned, owned.renewed(deadline));
             if (renewed != null) {
                 listener.onClaim(key, ClaimEvent.RENEWED);
-                return new Claim(key, claim.holder(), claim.epoch(), deadline,
+                Claim extended = new Claim(key, claim.holder(), claim.epoch(), deadline,
                         Snapshot.of(key, renewed, storage, read.now()), claim.reclaimed());
+                listener.onLease(extended, lease);
+                return extended;
             }
             giveUpAfter(round, key);
         }
@@ -564,6 +569,11 @@ public final class FencedStore implements AutoCloseable {
         @Override
         public void onClaim(String key, ClaimEvent event) {
             guarded("onClaim", () -> delegate.onClaim(key, event));
+        }
+
+        @Override
+        public void onLease(Claim claim, Duration lease) {
+            guarded("onLease", () -> delegate.onLease(claim, lease));
         }
 
         private void guarded(String method, Runnable call) {

@@ -3,7 +3,7 @@ package dev.fencedstate;
 import java.time.Duration;
 
 /**
- * Receives what a {@link FencedStore} does, for metrics and tracing (the Spring Boot starter maps these onto
+ * Receives what a {@link FencedStore} does, for metrics and tracing (fencedstate-micrometer maps these onto
  * Micrometer). Called synchronously on the writer's thread after each outcome; implementations must be fast and must
  * not throw. Every method does nothing by default.
  */
@@ -89,5 +89,14 @@ public interface FencedStoreListener {
 
     /** A key's grant changed (or a claim was refused). */
     default void onClaim(String key, ClaimEvent event) {
+    }
+
+    /**
+     * A claim was granted (a reclamation included) or renewed for {@code lease}: it now runs to
+     * {@link Claim#leaseDeadline()}, the backend's time of the grant plus {@code lease}. Called right after the
+     * matching {@link #onClaim}, so that a gauge of live claims can follow the leases from these events instead of
+     * reading every key (and, counting {@code lease} on its own clock, needs no clock in step with the backend's).
+     */
+    default void onLease(Claim claim, Duration lease) {
     }
 }

@@ -13,7 +13,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li><b>Per key, not striped</b>: a turn is held only across the I/O of its own key, never across another key's.</li>
- *   <li><b>Fair</b>: waiters get their turn in arrival order, so a busy key cannot starve one of its updaters.</li>
+ *   <li><b>Fair</b>: waiters get their turn in arrival order, so a busy key cannot starve one of its updaters; an
+ *       update coming back after losing an attempt to another process goes ahead of those that have not had a turn
+ *       yet (behind at most one of them), so it does not queue again behind every update that arrived after it.
+ *       (Measured with two instances on one PostgreSQL key and 32 requests each: re-queued at the back, such updates
+ *       spent their 5 s budget waiting.)</li>
  *   <li><b>Bounded</b>: a waiter gives up when its update's time budget ends ({@link #enter} returns {@code null}).</li>
  *   <li><b>No leak</b>: a key's entry exists only while some update holds or awaits its turn.</li>
  * </ul>
@@ -28,6 +32,8 @@ final class KeyTurns {
         private final KeyTurns owner;
         private final String key;
         private final ReentrantLock lock = new ReentrantLock(true);
+        /** Passed by first attempts one at a time, so at most one of them competes with the returning ones. */
+        private final ReentrantLock firstAttempts = new ReentrantLock(true);
         private int users;
 
         private Turn(KeyTurns owner, String key) {
@@ -46,10 +52,12 @@ final class KeyTurns {
     /**
      * Waits up to {@code timeoutNanos} for the key's turn.
      *
-     * @return the turn, to {@linkplain Turn#close() close} when the update is done; {@code null} if the wait timed
+     * @param returning whether the update comes back for another attempt after losing one (it goes ahead of first
+     *                  attempts)
+     * @return the turn, to {@linkplain Turn#close() close} when the attempt is done; {@code null} if the wait timed
      *         out (or was interrupted, with the thread's interrupt flag set again)
      */
-    @Nullable Turn enter(String key, long timeoutNanos) {
+    @Nullable Turn enter(String key, long timeoutNanos, boolean returning) {
         Objects.requireNonNull(key, "key");
         Turn turn = turns.compute(key, (k, existing) -> {
             Turn t = existing != null ? existing : new Turn(this, k);
@@ -58,8 +66,19 @@ final class KeyTurns {
         });
         boolean entered;
         try {
-            // tryLock() without a timeout would barge past waiters; the timed form keeps the lock fair.
-            entered = turn.lock.tryLock(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+            // tryLock() without a timeout would barge past waiters; the timed forms keep the locks fair.
+            long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+            if (returning) {
+                entered = turn.lock.tryLock(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+            } else if (turn.firstAttempts.tryLock(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS)) {
+                try {
+                    entered = turn.lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } finally {
+                    turn.firstAttempts.unlock();
+                }
+            } else {
+                entered = false;
+            }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             entered = false;

@@ -34,6 +34,12 @@ class FencedStoreListenerTest {
         public void onClaim(String key, ClaimEvent event) {
             events.add("claim " + key + " " + event);
         }
+
+        @Override
+        public void onLease(Claim claim, Duration lease) {
+            events.add("lease " + claim.key() + " epoch " + claim.epoch() + " for " + lease + " until "
+                    + claim.leaseDeadline());
+        }
     };
 
     @Test
@@ -70,12 +76,15 @@ class FencedStoreListenerTest {
                 "commit k COMMITTED",
                 "commit k CONFLICT",
                 "claim k GRANTED",
+                "lease k epoch 1 for PT1S until 2030-01-01T00:00:01Z",
                 "claim k HELD",
                 "claim k RENEWED",
+                "lease k epoch 1 for PT1S until 2030-01-01T00:00:01Z",
                 "commit k FENCED",
                 "commit k CLAIM_HELD",
                 "claim k REVOKED",
                 "claim k GRANTED",
+                "lease k epoch 4 for PT30S until 2030-01-01T00:00:32Z",
                 "claim k RELEASED",
                 "commit k CONFLICT",
                 "retry k 1",

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,6 +88,76 @@ class UpdatesTakeTurnsTest {
             release.countDown();
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    @DisplayName("an update that lost to another process comes back ahead of first attempts that queued after it")
+    void aReturningUpdateGoesAhead() throws Exception {
+        InMemoryStorage storage = new InMemoryStorage();
+        CountDownLatch backingOff = new CountDownLatch(1);
+        CountDownLatch wakeLoser = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch releaseHolder = new CountDownLatch(1);
+        FencedStore store = FencedStore.builder(storage).sleeper(wait -> {
+            backingOff.countDown();
+            await(wakeLoser);
+        }).build();
+        FencedStore otherProcess = FencedStore.builder(storage).build();
+        List<String> order = new CopyOnWriteArrayList<>();
+        AtomicInteger loserAttempts = new AtomicInteger();
+        Thread loser = new Thread(() -> store.update("k", snapshot -> {
+            if (loserAttempts.incrementAndGet() == 1) {
+                otherProcess.update("k", other -> "theirs".getBytes(UTF_8)); // its first attempt loses
+            } else {
+                order.add("loser");
+            }
+            return "loser".getBytes(UTF_8);
+        }), "loser");
+        Thread holder = new Thread(() -> store.update("k", snapshot -> {
+            holding.countDown();
+            await(releaseHolder);
+            order.add("holder");
+            return "holder".getBytes(UTF_8);
+        }), "holder");
+        Thread first = fresh(store, "first", order);
+        Thread second = fresh(store, "second", order);
+        try {
+            loser.start();
+            assertThat(backingOff.await(10, TimeUnit.SECONDS)).isTrue();
+            holder.start();
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            first.start();
+            awaitParked(first);
+            second.start();
+            awaitParked(second);
+            wakeLoser.countDown();
+            awaitParked(loser);
+            releaseHolder.countDown();
+            for (Thread thread : List.of(loser, holder, first, second)) {
+                thread.join(10_000);
+            }
+            // Without the priority the loser would queue behind "second", which arrived while it backed off.
+            assertThat(order).containsExactly("holder", "first", "loser", "second");
+        } finally {
+            wakeLoser.countDown();
+            releaseHolder.countDown();
+        }
+    }
+
+    private static Thread fresh(FencedStore store, String name, List<String> order) {
+        return new Thread(() -> store.update("k", snapshot -> {
+            order.add(name);
+            return name.getBytes(UTF_8);
+        }), name);
+    }
+
+    /** Waits until {@code thread} is parked in a timed wait (for its turn: nothing else here blocks). */
+    private static void awaitParked(Thread thread) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(thread.getState()).as(thread.getName()).isEqualTo(Thread.State.TIMED_WAITING);
     }
 
     @Test

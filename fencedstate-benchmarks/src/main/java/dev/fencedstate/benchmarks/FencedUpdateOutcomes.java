@@ -2,7 +2,7 @@ package dev.fencedstate.benchmarks;
 
 import dev.fencedstate.FencedStore;
 import dev.fencedstate.Snapshot;
-import dev.fencedstate.VersionConflictException;
+import dev.fencedstate.RetriesExhaustedException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -55,7 +55,7 @@ public class FencedUpdateOutcomes {
                 conflicts += attemptsOfThisCall - 1;
                 trialCommits.increment();
                 return committed;
-            } catch (VersionConflictException everyAttemptLost) {
+            } catch (RetriesExhaustedException everyAttemptLost) {
                 gaveUp++;
                 conflicts += attemptsOfThisCall;
                 trialGaveUp.increment();

@@ -1,7 +1,7 @@
 package dev.fencedstate.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.fencedstate.VersionConflictException;
+import dev.fencedstate.RetriesExhaustedException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -200,7 +200,7 @@ public final class PostgresInterleavedComparison {
                                     work.store().update(PostgresWorkloads.HOT_KEY, work::incremented);
                                     fencedCommits.increment();
                                     return 1;
-                                } catch (VersionConflictException everyAttemptLost) {
+                                } catch (RetriesExhaustedException everyAttemptLost) {
                                     gaveUp.increment();
                                 }
                             }

@@ -11,6 +11,7 @@ import dev.fencedstate.langgraph4j.CheckpointConflictException;
 import dev.fencedstate.langgraph4j.FencedCheckpointSaver;
 import dev.fencedstate.langgraph4j.StoredCheckpoint;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,30 +61,35 @@ public final class LostCheckpointDemo {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.println("Two requests on one LangGraph4j thread at once "
+        System.exit(run(System.out) ? 0 : 1);
+    }
+
+    /** Runs the demo, printing to {@code out}; whether it showed what it claims (the stock saver lost, ours did not). */
+    static boolean run(PrintStream out) throws Exception {
+        out.println("Two requests on one LangGraph4j thread at once "
                 + "(planner -> 3 parallel workers -> summarizer)\n");
 
-        System.out.println("[1] LangGraph4j MemorySaver");
+        out.println("[1] LangGraph4j MemorySaver");
         MemorySaver memory = new MemorySaver();
-        List<String> lostWithStock = runScenario(memory);
+        List<String> lostWithStock = runScenario(memory, out);
 
         Path dir = Files.createTempDirectory("fencedstate-langgraph4j-demo");
         List<String> lostWithFenced;
         try (FencedStore store = FencedStore.builder(FileStorage.open(dir)).name("demo").build()) {
-            System.out.println("\n[2] FencedCheckpointSaver, dropped in, on a fencedstate directory (" + dir + ")");
+            out.println("\n[2] FencedCheckpointSaver, dropped in, on a fencedstate directory (" + dir + ")");
             FencedCheckpointSaver fenced = FencedCheckpointSaver.of(store);
-            lostWithFenced = runScenario(fenced);
+            lostWithFenced = runScenario(fenced, out);
             List<StoredCheckpoint> history = fenced.history(THREAD);
-            System.out.println("    history: " + history.size() + " checkpoints, "
+            out.println("    history: " + history.size() + " checkpoints, "
                     + (isChain(history) ? "one chain (each written on top of the one before)" : "NOT one chain"));
         } finally {
             deleteTree(dir);
         }
 
         boolean asExpected = !lostWithStock.isEmpty() && lostWithFenced.isEmpty();
-        System.out.println("\nResult: stock saver lost " + describe(lostWithStock) + "; fenced saver lost "
+        out.println("\nResult: stock saver lost " + describe(lostWithStock) + "; fenced saver lost "
                 + describe(lostWithFenced) + ".");
-        System.exit(asExpected ? 0 : 1);
+        return asExpected;
     }
 
     /**
@@ -91,7 +97,7 @@ public final class LostCheckpointDemo {
      * fenced one, a handler whose thread moved under it gets a {@link CheckpointConflictException} and retries from
      * the fresh head. Returns the requests whose results are missing from the thread's head afterwards.
      */
-    private static List<String> runScenario(BaseCheckpointSaver saver) throws Exception {
+    private static List<String> runScenario(BaseCheckpointSaver saver, PrintStream out) throws Exception {
         BothLoaded bothLoaded = new BothLoaded();
         CompiledGraph<AgentState> graph = buildGraph(saver, bothLoaded);
         graph.invoke(input("hello"), RunnableConfig.builder().threadId(THREAD).build());
@@ -104,7 +110,7 @@ public final class LostCheckpointDemo {
                 done.add(handlers.submit(() -> handle(graph, request)));
             }
             for (int i = 0; i < REQUESTS.size(); i++) {
-                System.out.println("    request \"" + REQUESTS.get(i) + "\": " + done.get(i).get(60, TimeUnit.SECONDS));
+                out.println("    request \"" + REQUESTS.get(i) + "\": " + done.get(i).get(60, TimeUnit.SECONDS));
             }
         } finally {
             handlers.shutdownNow();
@@ -112,13 +118,13 @@ public final class LostCheckpointDemo {
 
         Checkpoint head = saver.get(RunnableConfig.builder().threadId(THREAD).build()).orElseThrow();
         List<String> summaries = listOf(head, "summaries");
-        System.out.println("    thread head summaries: " + summaries);
+        out.println("    thread head summaries: " + summaries);
         List<String> lost = REQUESTS.stream()
                 .filter(request -> summaries.stream().noneMatch(s -> s.startsWith(request))).toList();
         for (String request : lost) {
             long orphaned = saver.list(RunnableConfig.builder().threadId(THREAD).build()).stream()
                     .filter(checkpoint -> listOf(checkpoint, "requests").contains(request)).count();
-            System.out.println("    LOST: \"" + request + "\" finished, but its " + orphaned
+            out.println("    LOST: \"" + request + "\" finished, but its " + orphaned
                     + " checkpoints are not under the head: the next turn resumes without them");
         }
         return lost;

@@ -1,14 +1,15 @@
 package dev.fencedstate.samples.agents;
 
 import dev.fencedstate.Claim;
+import dev.fencedstate.FencedStore;
+import dev.fencedstate.micrometer.FencedStateMetricNames;
 import dev.fencedstate.spring.FencedStores;
 import dev.fencedstate.spring.Versioned;
-import dev.fencedstate.spring.actuate.FencedStatesEndpoint;
-import dev.fencedstate.spring.actuate.FencedStatesEndpoint.KeyDescriptor;
-import dev.fencedstate.spring.actuate.FencedStatesEndpoint.RevocationDescriptor;
-import dev.fencedstate.spring.actuate.FencedStatesEndpoint.StoreDescriptor;
+import dev.fencedstate.spring.boot.actuate.FencedStatesEndpoint;
+import dev.fencedstate.spring.boot.actuate.FencedStatesEndpoint.KeyDescriptor;
+import dev.fencedstate.spring.boot.actuate.FencedStatesEndpoint.RevocationDescriptor;
+import dev.fencedstate.spring.boot.actuate.FencedStatesEndpoint.StoreDescriptor;
 import dev.fencedstate.spring.dao.FencedWriteDataAccessException;
-import dev.fencedstate.spring.metrics.FencedStateMetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -37,10 +38,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The demo, in three acts:
  * <ol>
- *   <li>A planner dispatches six workers. Each reads the shared board, computes its result, and waits at a barrier
- *       until all six have computed, so all six commit at the same moment from the same version: one lands, five
- *       conflict, and the RetryTemplate re-runs their whole read-compute-commit until every result is on the board.
- *       Each worker then bumps a shared tally.</li>
+ *   <li>A planner dispatches six workers, released together by a barrier, that all update the shared board at the
+ *       same moment. Within this application the updates of one key take turns, so all six land at the first try,
+ *       with no conflict. Each worker then bumps a shared tally. Then a writer of another instance (a store of its own
+ *       on the same directory) commits between one update's read and its commit: that update meets a version
+ *       conflict, and the store re-runs its whole read-compute-commit, so both results are kept.</li>
  *   <li>A seventh worker claims the summary key, computes, and stalls (it waits on a latch). The planner moves the
  *       lease clock past its lease, sees in the {@code fencedstates} endpoint that the claim is no longer live,
  *       revokes it through the endpoint (the epoch moves on), claims the key and writes the summary itself.</li>
@@ -59,6 +61,8 @@ public class AgentsDemo implements ApplicationRunner, ExitCodeGenerator {
     static final String TALLY = "tally";
     static final String SUMMARY = "summary";
     private static final String ZOMBIE = "worker-7";
+    private static final String LATE = "worker-8";
+    private static final String REMOTE = "other-instance";
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final long WAIT_SECONDS = 60;
 
@@ -96,17 +100,18 @@ public class AgentsDemo implements ApplicationRunner, ExitCodeGenerator {
         out.println();
         out.println("== fencedstate agents demo: store '" + STORE + "' on "
                 + stores.store(STORE).storage().describe() + " ==");
-        Map<String, Integer> attempts = sixWorkersAtOnce();
+        ActOne actOne = sixWorkersAtOnce();
         ZombieOutcome zombie = zombieWorker();
         report = new DemoReport(boards.get(BOARD).orElseThrow().results().size(), tallies.get(TALLY).orElseThrow().done(),
-                attempts, meter(FencedStateMetricNames.RETRIES), zombie.fenced(), zombie.attempts(),
-                summaries.get(SUMMARY).orElseThrow().author());
+                actOne.attemptsByWorker(), meter(FencedStateMetricNames.COMMITS, "outcome:conflict"),
+                actOne.remoteAttempts(), zombie.fenced(), zombie.attempts(), summaries.get(SUMMARY).orElseThrow().author());
         showActuator();
         DemoReport result = report;
         out.println();
         out.println(result.ok()
-                ? "RESULT: OK - all " + WORKERS + " results kept (" + (long) result.conflictsRetried()
-                        + " conflicts retried), the zombie was fenced and not retried"
+                ? "RESULT: OK - all " + result.resultsKept() + " results kept (" + WORKERS + " at once without a "
+                        + "conflict, " + (long) result.conflicts() + " conflict with another instance retried), the "
+                        + "zombie was fenced and not retried"
                 : "RESULT: FAILED - " + result);
     }
 
@@ -123,12 +128,15 @@ public class AgentsDemo implements ApplicationRunner, ExitCodeGenerator {
 
     // ------------------------------------------------------------------ act 1
 
-    private Map<String, Integer> sixWorkersAtOnce() throws Exception {
+    private record ActOne(Map<String, Integer> attemptsByWorker, int remoteAttempts) {
+    }
+
+    private ActOne sixWorkersAtOnce() throws Exception {
         out.println();
-        out.println("-- 1. The planner dispatches " + WORKERS + " workers; each reads the board, computes, and all "
-                + WORKERS + " commit at the same moment");
-        CyclicBarrier allComputed = new CyclicBarrier(WORKERS,
-                () -> out.println("   all " + WORKERS + " workers computed from the same version; committing now"));
+        out.println("-- 1. The planner dispatches " + WORKERS + " workers; all " + WORKERS + " update the board at the "
+                + "same moment");
+        CyclicBarrier allReady = new CyclicBarrier(WORKERS,
+                () -> out.println("   all " + WORKERS + " workers released at once"));
         ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
         Map<String, Integer> attemptsByWorker = new TreeMap<>();
         try {
@@ -138,10 +146,9 @@ public class AgentsDemo implements ApplicationRunner, ExitCodeGenerator {
                 String result = "result of task " + i;
                 futures.add(pool.submit(() -> {
                     AtomicInteger attempts = new AtomicInteger();
+                    await(allReady);
                     boards.update(BOARD, ResultBoard.empty(), board -> {
-                        if (attempts.incrementAndGet() == 1) {
-                            await(allComputed);
-                        }
+                        attempts.incrementAndGet();
                         return board.with(worker, result);
                     });
                     tallies.countOne(TALLY);
@@ -153,18 +160,34 @@ public class AgentsDemo implements ApplicationRunner, ExitCodeGenerator {
                 String worker = "worker-" + (i + 1);
                 attemptsByWorker.put(worker, attempts);
                 out.println("   " + worker + ": result committed on attempt " + attempts
-                        + (attempts > 1 ? " (" + (attempts - 1) + " conflict" + (attempts > 2 ? "s" : "")
-                                + " retried)" : " (first try)"));
+                        + (attempts == 1 ? " (it took its turn: no conflict)" : ""));
             }
         } finally {
             pool.shutdownNow();
         }
         Versioned<ResultBoard> board = boards.read(BOARD);
         out.println("   board: " + board.value().results().size() + " results at version " + board.version()
-                + ", tally: " + tallies.get(TALLY).orElseThrow().done() + " -> no update lost");
-        out.println("   conflicts retried on board and tally (fencedstate.retries): "
-                + (long) meter(FencedStateMetricNames.RETRIES));
-        return attemptsByWorker;
+                + ", tally: " + tallies.get(TALLY).orElseThrow().done() + " -> no update lost, no conflict ("
+                + FencedStateMetricNames.COMMITS + "{outcome=conflict}: "
+                + (long) meter(FencedStateMetricNames.COMMITS, "outcome:conflict") + ")");
+
+        out.println();
+        out.println("-- 1b. A writer of another instance commits between this application's read and its commit");
+        FencedStore otherInstance = FencedStore.builder(stores.store(STORE).storage()).writerId(REMOTE).build();
+        AtomicInteger attempts = new AtomicInteger();
+        boards.update(BOARD, ResultBoard.empty(), current -> {
+            if (attempts.incrementAndGet() == 1) {
+                otherInstance.update(BOARD, snapshot -> jsonMapper.writeValueAsBytes(
+                        current.with(REMOTE, "result of the other instance")));
+                out.println("   " + REMOTE + ": committed its result while " + LATE + " was computing");
+            }
+            return current.with(LATE, "result of task 8");
+        });
+        out.println("   " + LATE + ": version conflict, recomputed from the other instance's board, committed on "
+                + "attempt " + attempts.get() + "; board: " + boards.get(BOARD).orElseThrow().results().size()
+                + " results (" + FencedStateMetricNames.COMMITS + "{outcome=conflict}: "
+                + (long) meter(FencedStateMetricNames.COMMITS, "outcome:conflict") + ")");
+        return new ActOne(attemptsByWorker, attempts.get());
     }
 
     // ------------------------------------------------------------------ acts 2 and 3
@@ -249,7 +272,10 @@ public class AgentsDemo implements ApplicationRunner, ExitCodeGenerator {
             out.println("   " + FencedStateMetricNames.COMMITS + "{outcome=" + outcome + "} = "
                     + (long) meter(FencedStateMetricNames.COMMITS, "outcome:" + outcome));
         }
-        out.println("   " + FencedStateMetricNames.RETRIES + " = " + (long) meter(FencedStateMetricNames.RETRIES));
+        out.println("   " + FencedStateMetricNames.UPDATE_ATTEMPTS + "{outcome=committed}: "
+                + (long) meter(FencedStateMetricNames.UPDATE_ATTEMPTS, "outcome:committed") + " updates, "
+                + (long) statistic(FencedStateMetricNames.UPDATE_ATTEMPTS, "TOTAL", "outcome:committed")
+                + " attempts");
         for (String event : List.of("granted", "reclaimed", "revoked", "released")) {
             out.println("   " + FencedStateMetricNames.CLAIMS + "{event=" + event + "} = "
                     + (long) meter(FencedStateMetricNames.CLAIMS, "event:" + event));
@@ -260,13 +286,20 @@ public class AgentsDemo implements ApplicationRunner, ExitCodeGenerator {
 
     /** The COUNT (or VALUE, for a gauge) of a meter of the demo's store, read through the metrics endpoint. */
     private double meter(String name, String... tags) {
+        return statistic(name, null, tags);
+    }
+
+    /** One statistic of a meter of the demo's store ({@code null}: the first, COUNT or VALUE). */
+    private double statistic(String name, @Nullable String statistic, String... tags) {
         List<String> allTags = new ArrayList<>(List.of(FencedStateMetricNames.TAG_STORE + ":" + STORE));
         allTags.addAll(List.of(tags));
         MetricsEndpoint.MetricDescriptor descriptor = metrics.metric(name, allTags);
         if (descriptor == null) {
             throw new IllegalStateException("no meter " + name + " " + allTags + " in " + meterRegistry);
         }
-        return descriptor.getMeasurements().get(0).getValue();
+        return descriptor.getMeasurements().stream()
+                .filter(sample -> statistic == null || sample.getStatistic().name().equals(statistic))
+                .findFirst().orElseThrow().getValue();
     }
 
     private static KeyDescriptor key(@Nullable StoreDescriptor store, String key) {

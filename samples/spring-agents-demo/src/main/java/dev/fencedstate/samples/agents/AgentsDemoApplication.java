@@ -1,6 +1,6 @@
 package dev.fencedstate.samples.agents;
 
-import dev.fencedstate.spring.autoconfigure.FencedStateAutoConfiguration;
+import dev.fencedstate.spring.boot.autoconfigure.FencedStateAutoConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,0 @@
-/** The {@code fencedstates} Actuator endpoint and the health indicator of each store's backend. */
-@NullMarked
-package dev.fencedstate.spring.actuate;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,8 +1,0 @@
-package dev.fencedstate.spring.it;
-
-import dev.fencedstate.spring.FencedRepository;
-import dev.fencedstate.spring.FencedState;
-
-@FencedState("tasks")
-public interface TaskStore extends FencedRepository<Task> {
-}

@@ -1,0 +1,4 @@
+package com.example.nonboot;
+
+public record Note(String text) {
+}
