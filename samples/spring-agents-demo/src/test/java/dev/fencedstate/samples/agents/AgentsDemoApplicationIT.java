@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The demo, run as a web application: its report, and what /actuator serves over HTTP afterwards. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.main.web-application-type=servlet")
-class AgentsDemoApplicationTests {
+class AgentsDemoApplicationIT {
 
     @TempDir
     static Path stateDir;
