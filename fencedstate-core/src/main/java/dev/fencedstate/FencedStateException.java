@@ -20,6 +20,12 @@ public abstract class FencedStateException extends RuntimeException {
         this.key = key;
     }
 
+    /** What happened, whether anything was written, and what to do: never null for fencedstate's exceptions. */
+    @Override
+    public String getMessage() {
+        return java.util.Objects.requireNonNull(super.getMessage());
+    }
+
     /** The key the failed operation addressed, or {@code null} when the failure is not about one key. */
     public @Nullable String key() {
         return key;

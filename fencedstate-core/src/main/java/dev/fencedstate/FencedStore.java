@@ -439,8 +439,10 @@ public final class FencedStore implements AutoCloseable {
         } catch (FencedStateException failure) {
             listener.onCommit(key, CommitOutcome.of(failure), Duration.ofNanos(System.nanoTime() - started));
             if (failure instanceof StorageFailureException storageFailure && storageFailure.commitId() == null) {
-                throw new StorageFailureException(key, storageFailure.getMessage(), storageFailure.outcomeKnown(),
-                        commitId, storageFailure);
+                // A backend outside this build may have left the message null; the class name says enough then.
+                String message = Objects.requireNonNullElse(storageFailure.getMessage(), storageFailure.toString());
+                throw new StorageFailureException(key, message, storageFailure.outcomeKnown(), commitId,
+                        storageFailure);
             }
             throw failure;
         }

@@ -64,6 +64,10 @@ public final class InterleavedComparison {
         }
     }
 
+    private static LongAdder writeNanos(Variant variant) {
+        return Objects.requireNonNull(WRITE_NANOS.get(variant), "every variant has an adder");
+    }
+
     private static final List<String> PHASES = new ArrayList<>();
 
     private static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -157,10 +161,10 @@ public final class InterleavedComparison {
             double[] ratioDirSync = ratios(fenced, dirSync);
             double[] ratioNoDirSync = ratios(fenced, noDirSync);
             double writesPerVariant = (double) rounds * block * threads;
-            double fencedTotal = WRITE_NANOS.get(Variant.FENCED).sum() / writesPerVariant;
+            double fencedTotal = writeNanos(Variant.FENCED).sum() / writesPerVariant;
             double reads = timing.readNanos.sum() / writesPerVariant;
             double cas = timing.compareAndSetNanos.sum() / writesPerVariant;
-            double naiveTotal = WRITE_NANOS.get(Variant.NAIVE_DIR_SYNC).sum() / writesPerVariant;
+            double naiveTotal = writeNanos(Variant.NAIVE_DIR_SYNC).sum() / writesPerVariant;
             PHASES.add(String.format(Locale.ROOT, "| %d | %s | %s | %s (%.1f calls) | %s (%.2f calls) | %s | %s | %s |",
                     threads, size % 1024 == 0 ? size / 1024 + " KiB" : size + " B", micros(fencedTotal), micros(reads),
                     timing.reads.sum() / writesPerVariant, micros(cas), timing.compareAndSets.sum() / writesPerVariant,
@@ -214,7 +218,7 @@ public final class InterleavedComparison {
             Variant variant) {
         long started = System.nanoTime();
         writeUntimed(stores, writer, variant);
-        WRITE_NANOS.get(variant).add(System.nanoTime() - started);
+        writeNanos(variant).add(System.nanoTime() - started);
     }
 
     private static void writeUntimed(DurableWriteBenchmark.Stores stores, DurableWriteBenchmark.Writer writer,

@@ -6,17 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that stands still until a test moves it, so lease expiry is tested by moving time, not by sleeping. */
 public final class ManualClock extends Clock {
 
     private final Instant start;
-    private final AtomicReference<Instant> now;
+    private volatile Instant now;
 
     private ManualClock(Instant start) {
         this.start = start;
-        this.now = new AtomicReference<>(start);
+        this.now = start;
     }
 
     /** A clock at a fixed, arbitrary instant. */
@@ -33,17 +32,19 @@ public final class ManualClock extends Clock {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("time only moves forward, got " + duration);
         }
-        now.updateAndGet(instant -> instant.plus(duration));
+        synchronized (this) {
+            now = now.plus(duration);
+        }
     }
 
     /** How far the clock has been moved since it was created (what a backend with its own clock adds to it). */
     public Duration elapsed() {
-        return Duration.between(start, now.get());
+        return Duration.between(start, now);
     }
 
     @Override
     public Instant instant() {
-        return now.get();
+        return now;
     }
 
     @Override

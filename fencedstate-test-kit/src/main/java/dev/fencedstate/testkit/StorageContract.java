@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -165,8 +167,12 @@ public abstract class StorageContract {
         }
     }
 
+    private static AtomicLong counterOf(Map<String, AtomicLong> counters, String key) {
+        return Objects.requireNonNull(counters.get(key), () -> "no counter for " + key);
+    }
+
     /** What one racing task returned or threw. */
-    protected record Outcome<T>(T value, Throwable failure) {
+    protected record Outcome<T>(@Nullable T value, @Nullable Throwable failure) {
         boolean succeeded() {
             return failure == null;
         }
@@ -243,8 +249,9 @@ public abstract class StorageContract {
             Instant after = storage.read("k").now();
 
             assertThat(stamped).isNotNull();
-            assertThat(stamped.lastCommitAt()).isBetween(before, after);
-            assertThat(stamped).isEqualTo(awaiting.withCommitTime(stamped.lastCommitAt()));
+            Instant stampedAt = Objects.requireNonNull(stamped.lastCommitAt(), "the backend stamps the commit time");
+            assertThat(stampedAt).isBetween(before, after);
+            assertThat(stamped).isEqualTo(awaiting.withCommitTime(stampedAt));
             assertThat(storage.read("k").record()).isEqualTo(stamped);
 
             Instant given = Instant.parse("2001-02-03T04:05:06.123456789Z");
@@ -340,11 +347,11 @@ public abstract class StorageContract {
                         }
                         return incremented(snapshot);
                     });
-                    acknowledged.get(keys.get(0)).incrementAndGet();
+                    counterOf(acknowledged, keys.get(0)).incrementAndGet();
                     for (int i = 1; i < fuzzCommitsPerThread(); i++) {
                         String key = keys.get(random.nextInt(keys.size()));
                         writer.update(key, StorageContract::incremented);
-                        acknowledged.get(key).incrementAndGet();
+                        counterOf(acknowledged, key).incrementAndGet();
                     }
                     return null;
                 });
@@ -357,8 +364,9 @@ public abstract class StorageContract {
             long total = 0;
             for (String key : keys) {
                 Snapshot snapshot = reader.read(key);
-                assertThat(counter(snapshot)).as("value of %s", key).isEqualTo(acknowledged.get(key).get());
-                assertThat(snapshot.version()).as("version of %s", key).isEqualTo(acknowledged.get(key).get());
+                assertThat(counter(snapshot)).as("value of %s", key).isEqualTo(counterOf(acknowledged, key).get());
+                assertThat(snapshot.version()).as("version of %s", key)
+                        .isEqualTo(counterOf(acknowledged, key).get());
                 total += counter(snapshot);
             }
             assertThat(total).isEqualTo((long) raceThreads() * fuzzCommitsPerThread());
@@ -508,16 +516,16 @@ public abstract class StorageContract {
         void compareAndSetSeesLeaseOnlyChanges() {
             FencedStore holder = store("holder");
             Claim claim = holder.claim("plan", Duration.ofSeconds(10));
-            var before = storage.read("plan").record();
+            StoredRecord before = Objects.requireNonNull(storage.read("plan").record(), "the claim wrote a record");
             clock.advance(Duration.ofSeconds(1));
             holder.renew(claim, Duration.ofSeconds(10));
-            var renewed = storage.read("plan").record();
+            StoredRecord renewed = Objects.requireNonNull(storage.read("plan").record(), "the renewal kept it");
             assertThat(renewed.version()).isEqualTo(before.version());
             assertThat(renewed.epoch()).isEqualTo(before.epoch());
 
-            // A writer that decided on the record before the renewal must lose, though version and epoch match.
-            var stale = new StoredRecord("plan", before.revision() + 1, before.version(),
-                    before.epoch() + 1, null, null, null, null, null, null);
+            // A writer that decided on the record before the renewal must lose, though version and epoch match:
+            // here a revoke, computed from that record.
+            StoredRecord stale = before.grantEnded();
             assertThat(storage.compareAndSet(before, stale)).isNull();
             assertThat(storage.read("plan").record()).isEqualTo(renewed);
             assertThat(storage.compareAndSet(null, stale)).as("insert-if-absent on an existing key").isNull();

@@ -18,7 +18,7 @@ import org.bsc.langgraph4j.RunnableConfig;
 import org.bsc.langgraph4j.state.AgentState;
 
 /**
- * The other process of {@link CrossProcessTest}: a writer on the same state directory. It reports each step on a line
+ * The other process of {@link CrossProcessIT}: a writer on the same state directory. It reports each step on a line
  * of stdout and waits for "GO" on stdin where the test needs it paused.
  * <ul>
  *   <li>{@code conflict DIR THREAD}: opens a run, reads the thread (updateState), says READ, waits, then puts.</li>

@@ -10,6 +10,7 @@ import dev.fencedstate.VersionConflictException;
 import dev.fencedstate.file.FileStorage;
 import dev.fencedstate.langgraph4j.Race.Outcome;
 import dev.fencedstate.memory.InMemoryStorage;
+import dev.fencedstate.testkit.FaultInjectingStorage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -218,8 +219,8 @@ class DropInTest {
         @DisplayName("two saver instances on one directory (as two processes): one updateState is refused")
         void twoInstancesOnOneDirectory(@TempDir Path dir) throws Exception {
             CyclicBarrier bothRead = new CyclicBarrier(2);
-            PausingStorage storageA = new PausingStorage(FileStorage.open(dir), bothRead);
-            PausingStorage storageB = new PausingStorage(FileStorage.open(dir), bothRead);
+            FaultInjectingStorage storageA = new FaultInjectingStorage(FileStorage.open(dir));
+            FaultInjectingStorage storageB = new FaultInjectingStorage(FileStorage.open(dir));
             try (FencedStore a = FencedStore.builder(storageA).writerId("instance-a").build();
                     FencedStore b = FencedStore.builder(storageB).writerId("instance-b").build()) {
                 FencedCheckpointSaver first = FencedCheckpointSaver.of(a);
@@ -231,11 +232,11 @@ class DropInTest {
 
                 List<Outcome> outcomes = Race.run(List.of(
                         () -> {
-                            storageA.armThisThread();
+                            storageA.pauseBeforeNextCompareAndSet(Thread.currentThread(), bothRead);
                             return graphA.updateState(plain(), note("note:A"));
                         },
                         () -> {
-                            storageB.armThisThread();
+                            storageB.pauseBeforeNextCompareAndSet(Thread.currentThread(), bothRead);
                             return graphB.updateState(plain(), note("note:B"));
                         }));
 
@@ -286,8 +287,8 @@ class DropInTest {
                     retries.incrementAndGet();
                 }
             };
-            PausingStorage storageA = new PausingStorage(FileStorage.open(dir), bothRead);
-            PausingStorage storageB = new PausingStorage(FileStorage.open(dir), bothRead);
+            FaultInjectingStorage storageA = new FaultInjectingStorage(FileStorage.open(dir));
+            FaultInjectingStorage storageB = new FaultInjectingStorage(FileStorage.open(dir));
             try (FencedStore a = FencedStore.builder(storageA).writerId("a").listener(countRetries).build();
                     FencedStore b = FencedStore.builder(storageB).writerId("b").listener(countRetries).build()) {
                 FencedCheckpointSaver first = FencedCheckpointSaver.of(a);
@@ -296,12 +297,12 @@ class DropInTest {
 
                 List<Outcome> outcomes = Race.run(List.of(
                         () -> {
-                            storageA.armThisThread();
+                            storageA.pauseBeforeNextCompareAndSet(Thread.currentThread(), bothRead);
                             first.get(plain());
                             return first.put(plain(), checkpoint("c-a"));
                         },
                         () -> {
-                            storageB.armThisThread();
+                            storageB.pauseBeforeNextCompareAndSet(Thread.currentThread(), bothRead);
                             second.get(plain());
                             return second.put(plain(), checkpoint("c-b"));
                         }));

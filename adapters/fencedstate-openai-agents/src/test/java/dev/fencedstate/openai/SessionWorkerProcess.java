@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A worker in another JVM, for {@link CrossProcessFileBackendTest}: opens the same state directory through the file
+ * A worker in another JVM, for {@link CrossProcessFileBackendIT}: opens the same state directory through the file
  * backend and runs agent turns with a real OpenAIClient against the parent's fake Responses API.
  *
  * <pre>

@@ -374,7 +374,9 @@ public final class JdbcStorage implements StateStorage {
             return new StoredRecord(key, row.getLong(3), row.getLong(4), row.getLong(5), row.getBytes(6),
                     row.getString(7), instant(row, 8), row.getString(10), instant(row, 11), row.getString(13));
         } catch (IllegalArgumentException e) {
-            throw new CorruptStateException(key, location(key), e.getMessage(), e);
+            // StoredRecord's own check says what is wrong with the row.
+            throw new CorruptStateException(key, location(key), Objects.requireNonNullElse(e.getMessage(),
+                    e.toString()), e);
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * Several hosts sharing one table: each host is a separate JVM ({@link HostProcess}) with its own connection pool.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Tag("postgres")
 class CrossHostIT {
 
     private static final Duration START = Duration.ofSeconds(90);

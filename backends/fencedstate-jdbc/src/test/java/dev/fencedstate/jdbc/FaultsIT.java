@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * resolved.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Tag("postgres")
 class FaultsIT {
 
     private static final Duration START = Duration.ofSeconds(90);

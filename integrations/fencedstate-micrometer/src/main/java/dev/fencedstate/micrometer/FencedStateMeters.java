@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,9 +37,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FencedStateMeters implements FencedStoreListener {
 
-    private final Map<CommitOutcome, Timer> commits = new EnumMap<>(CommitOutcome.class);
-    private final Map<UpdateOutcome, DistributionSummary> updates = new EnumMap<>(UpdateOutcome.class);
-    private final Map<ClaimEvent, Counter> claims = new EnumMap<>(ClaimEvent.class);
+    // Indexed by ordinal: every outcome and event has its meter, registered up front.
+    private final Timer[] commits = new Timer[CommitOutcome.values().length];
+    private final DistributionSummary[] updates = new DistributionSummary[UpdateOutcome.values().length];
+    private final Counter[] claims = new Counter[ClaimEvent.values().length];
     /** When, by {@link #clock}, the lease of each key this process holds a claim on ends. */
     private final Map<String, Instant> leases = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -59,14 +59,14 @@ public final class FencedStateMeters implements FencedStoreListener {
         Objects.requireNonNull(storeName, "storeName");
         this.clock = Objects.requireNonNull(clock, "clock");
         for (CommitOutcome outcome : CommitOutcome.values()) {
-            commits.put(outcome, Timer.builder(FencedStateMetricNames.COMMITS)
+            commits[outcome.ordinal()] = (Timer.builder(FencedStateMetricNames.COMMITS)
                     .description("Commit and delete attempts, by outcome")
                     .tag(FencedStateMetricNames.TAG_STORE, storeName)
                     .tag(FencedStateMetricNames.TAG_OUTCOME, FencedStateMetricNames.outcome(outcome))
                     .register(registry));
         }
         for (UpdateOutcome outcome : UpdateOutcome.values()) {
-            updates.put(outcome, DistributionSummary.builder(FencedStateMetricNames.UPDATE_ATTEMPTS)
+            updates[outcome.ordinal()] = (DistributionSummary.builder(FencedStateMetricNames.UPDATE_ATTEMPTS)
                     .description("Attempts per update (read, compute, commit), by how the update ended; "
                             + "outcome exhausted counts updates that gave up")
                     .tag(FencedStateMetricNames.TAG_STORE, storeName)
@@ -75,7 +75,7 @@ public final class FencedStateMeters implements FencedStoreListener {
                     .register(registry));
         }
         for (ClaimEvent event : ClaimEvent.values()) {
-            claims.put(event, Counter.builder(FencedStateMetricNames.CLAIMS)
+            claims[event.ordinal()] = (Counter.builder(FencedStateMetricNames.CLAIMS)
                     .description("Claim events: granted, reclaimed, held (refused), renewed, released, revoked")
                     .tag(FencedStateMetricNames.TAG_STORE, storeName)
                     .tag(FencedStateMetricNames.TAG_EVENT, FencedStateMetricNames.event(event))
@@ -91,17 +91,17 @@ public final class FencedStateMeters implements FencedStoreListener {
 
     @Override
     public void onCommit(String key, CommitOutcome outcome, Duration elapsed) {
-        commits.get(outcome).record(elapsed);
+        commits[outcome.ordinal()].record(elapsed);
     }
 
     @Override
     public void onUpdate(String key, UpdateOutcome outcome, int attempts, Duration elapsed) {
-        updates.get(outcome).record(attempts);
+        updates[outcome.ordinal()].record(attempts);
     }
 
     @Override
     public void onClaim(String key, ClaimEvent event) {
-        claims.get(event).increment();
+        claims[event.ordinal()].increment();
         if (event == ClaimEvent.RELEASED || event == ClaimEvent.REVOKED) {
             leases.remove(key);
         }

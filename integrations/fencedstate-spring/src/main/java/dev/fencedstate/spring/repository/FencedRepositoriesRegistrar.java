@@ -83,7 +83,8 @@ public abstract class FencedRepositoriesRegistrar
         @Override
         protected List<String> packages(AnnotationMetadata importingClass) {
             var attributes = importingClass.getAnnotationAttributes(EnableFencedStateRepositories.class.getName());
-            String[] named = attributes == null ? new String[0] : (String[]) attributes.get("value");
+            String[] named = attributes == null ? new String[0]
+                    : Objects.requireNonNullElse((String[]) attributes.get("value"), new String[0]);
             return named.length > 0 ? Arrays.asList(named)
                     : List.of(ClassUtils.getPackageName(importingClass.getClassName()));
         }

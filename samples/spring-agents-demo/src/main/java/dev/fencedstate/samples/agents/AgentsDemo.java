@@ -6,6 +6,7 @@ import dev.fencedstate.micrometer.FencedStateMetricNames;
 import dev.fencedstate.spring.FencedStores;
 import dev.fencedstate.spring.Versioned;
 import dev.fencedstate.spring.boot.actuate.FencedStatesEndpoint;
+import dev.fencedstate.spring.boot.actuate.FencedStatesEndpoint.ClaimDescriptor;
 import dev.fencedstate.spring.boot.actuate.FencedStatesEndpoint.KeyDescriptor;
 import dev.fencedstate.spring.boot.actuate.FencedStatesEndpoint.RevocationDescriptor;
 import dev.fencedstate.spring.boot.actuate.FencedStatesEndpoint.StoreDescriptor;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CountDownLatch;
@@ -166,7 +168,8 @@ public class AgentsDemo implements ApplicationRunner, ExitCodeGenerator {
             pool.shutdownNow();
         }
         Versioned<ResultBoard> board = boards.read(BOARD);
-        out.println("   board: " + board.value().results().size() + " results at version " + board.version()
+        ResultBoard written = Objects.requireNonNull(board.value(), "the workers wrote the board");
+        out.println("   board: " + written.results().size() + " results at version " + board.version()
                 + ", tally: " + tallies.get(TALLY).orElseThrow().done() + " -> no update lost, no conflict ("
                 + FencedStateMetricNames.COMMITS + "{outcome=conflict}: "
                 + (long) meter(FencedStateMetricNames.COMMITS, "outcome:conflict") + ")");
@@ -231,10 +234,10 @@ public class AgentsDemo implements ApplicationRunner, ExitCodeGenerator {
                 throw new TimeoutException(ZOMBIE + " never claimed");
             }
             clock.advance(LEASE.plusSeconds(15));
-            KeyDescriptor seen = key(endpoint.store(STORE), SUMMARY);
+            ClaimDescriptor seen = Objects.requireNonNull(key(endpoint.store(STORE), SUMMARY).claim(),
+                    () -> ZOMBIE + " claimed " + SUMMARY + ", yet the endpoint shows no claim");
             out.println("   planner: " + LEASE.plusSeconds(15).toSeconds() + "s later, the endpoint shows the claim by "
-                    + seen.claim().holder() + " with live=" + seen.claim().live() + " (lease ended "
-                    + seen.claim().leaseDeadline() + ")");
+                    + seen.holder() + " with live=" + seen.live() + " (lease ended " + seen.leaseDeadline() + ")");
             RevocationDescriptor revoked = endpoint.revoke(STORE, SUMMARY);
             out.println("   planner: revokes the stalled claim through the fencedstates endpoint: epoch "
                     + revoked.epochBefore() + " -> " + revoked.epochAfter());

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @DisplayName("TLC model checking of the commit protocol")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FencedStateModelCheckTest {
+class FencedStateModelCheckIT {
 
     private static final Path SPECS = Path.of("").toAbsolutePath();
     private static final Path SPEC = SPECS.resolve("FencedState.tla");

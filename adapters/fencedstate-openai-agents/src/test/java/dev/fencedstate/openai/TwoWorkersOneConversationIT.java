@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * flight, so both turns start from the same state every time: the race the issue describes, forced, not hoped for.
  */
 @DisplayName("Two workers taking turns on one conversation")
-class TwoWorkersOneConversationTest {
+class TwoWorkersOneConversationIT {
 
     private static final long WAIT_SECONDS = 60;
 

@@ -22,6 +22,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.Timeout;
  * </ul>
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class UnknownOutcomeTest {
+@Tag("postgres")
+class UnknownOutcomeIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("AgentTurnRunner with a real OpenAIClient against a fake Responses API on loopback")
-class AgentTurnRunnerTest {
+class AgentTurnRunnerIT {
 
     private final ManualClock clock = ManualClock.create();
     private final InMemoryStorage storage = new InMemoryStorage(clock);

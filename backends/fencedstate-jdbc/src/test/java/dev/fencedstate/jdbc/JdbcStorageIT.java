@@ -33,12 +33,14 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** What the JDBC backend promises beyond the contract kit: schema, namespaces, exact rows, the database clock. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class JdbcStorageTest {
+@Tag("postgres")
+class JdbcStorageIT {
 
     private final DataSource pool = TestDatabase.sharedPool();
 

@@ -6,6 +6,7 @@ import dev.fencedstate.testkit.StorageContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The full contract kit, unchanged, against a real PostgreSQL server. Each test gets a store (namespace) of its own in
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * test's {@link ManualClock} when the storage is created, plus {@link ManualClock#elapsed()}. So the storage's time
  * moves forward exactly as far as the test moves the clock (and, as a database clock does, with real time).
  */
-class PostgresStorageContractTest extends StorageContract {
+@Tag("postgres")
+class PostgresStorageContractIT extends StorageContract {
 
     @Override
     protected StateStorage createStorage(ManualClock clock) {

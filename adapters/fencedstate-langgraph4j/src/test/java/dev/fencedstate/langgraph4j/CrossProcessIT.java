@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The same races with the other writer in another OS process, sharing a file-backend state directory. */
-class CrossProcessTest {
+class CrossProcessIT {
 
     private static final String THREAD = "thread-x";
     private static final long WAIT_SECONDS = 60;

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A child JVM and this one share a session through the file backend, each with its own real OpenAIClient. */
 @DisplayName("Across processes on the file backend")
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class CrossProcessFileBackendTest {
+class CrossProcessFileBackendIT {
 
     private static final long WAIT_SECONDS = 90;
 

@@ -24,6 +24,7 @@ import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.integration.support.locks.DistributedLock;
 
@@ -32,7 +33,8 @@ import org.springframework.integration.support.locks.DistributedLock;
  * {@value PostgresServer#URL_ENV}) and checks that it does what its name says: a benchmark that loses writes or locks
  * nothing measures nothing useful, however fast it is. JMH itself never runs in the build.
  */
-class PostgresBenchmarkBodiesTest {
+@Tag("postgres")
+class PostgresBenchmarkBodiesIT {
 
     private static PostgresServer.@Nullable Embedded embedded;
     private static @Nullable HikariDataSource pool;
