@@ -133,21 +133,6 @@ class FileStorageTest {
     }
 
     @Test
-    void abandonedTemporaryFilesAreRemovedOnlyWhenOld() throws IOException {
-        FileStorage.open(stateDir()).close();
-        Path records = stateDir().resolve("records");
-        Path old = Files.writeString(records.resolve("doc.1234.tmp"), "half a record");
-        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
-        Path young = Files.writeString(records.resolve("doc.5678.tmp"), "being written");
-
-        FileStorage reopened = FileStorage.open(stateDir());
-
-        assertThat(old).doesNotExist();
-        assertThat(young).exists();
-        assertThat(reopened.keys()).isEmpty();
-    }
-
-    @Test
     void twoStoragesOnOneDirectoryInOneJvmStillHaveExactTotals() throws Exception {
         assertExactTotalsWhenSharing(FileStorage.open(stateDir()), FileStorage.open(stateDir()), 6, 30);
     }
