@@ -99,7 +99,7 @@ final class DirectoryHandle implements Closeable {
                 throw new FileSystemException(path.toString(), null,
                         "the directory was replaced while it was being opened");
             }
-            sync = asFileChannel(stream.newByteChannel(SELF, Set.of(StandardOpenOption.READ)), path);
+            sync = asFileChannel(stream.newByteChannel(SELF, noFollow(StandardOpenOption.READ)), path);
             return new DirectoryHandle(path, stream, sync, opened.fileKey());
         } catch (IOException | RuntimeException e) {
             if (sync != null) {
@@ -151,15 +151,25 @@ final class DirectoryHandle implements Closeable {
         }
     }
 
-    /** Opens an entry, never through a link ({@code O_NOFOLLOW}); check what it is first (see the class comment). */
-    FileChannel open(String name, Set<? extends OpenOption> options, FileAttribute<?>... attributes)
-            throws IOException {
-        Set<OpenOption> noFollow = new HashSet<>(options);
-        noFollow.add(LinkOption.NOFOLLOW_LINKS);
-        if (secure != null) {
-            return asFileChannel(secure.newByteChannel(Path.of(name), noFollow, attributes), resolve(name));
+    /** Open options that never follow a link ({@code O_NOFOLLOW}); the only kind {@link #open} accepts. */
+    static Set<OpenOption> noFollow(StandardOpenOption... options) {
+        Set<OpenOption> set = new HashSet<>(List.of(options));
+        set.add(LinkOption.NOFOLLOW_LINKS);
+        return Set.copyOf(set);
+    }
+
+    /**
+     * Opens an entry, never through a link: {@code options} come from {@link #noFollow}. Check what the entry is
+     * first (see the class comment).
+     */
+    FileChannel open(String name, Set<OpenOption> options, FileAttribute<?>... attributes) throws IOException {
+        if (!options.contains(LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("an open that could follow a link: " + options);
         }
-        return FileChannel.open(path.resolve(name), noFollow, attributes);
+        if (secure != null) {
+            return asFileChannel(secure.newByteChannel(Path.of(name), options, attributes), resolve(name));
+        }
+        return FileChannel.open(path.resolve(name), options, attributes);
     }
 
     /** Atomically renames an entry of this directory over another one ({@code rename(2)} replaces the target). */

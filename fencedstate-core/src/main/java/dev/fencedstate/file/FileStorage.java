@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -31,7 +32,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -83,10 +83,12 @@ import org.jspecify.annotations.Nullable;
  * Checking what an entry is and then opening it are two system calls; only a process that can write to the directory
  * (this user, or root) can swap the entry in between. Where the JDK offers no directory-relative calls (it does on
  * Linux), the directories are re-checked by path before each write instead, and a swap between that check and the
- * write is possible, again only for someone who can write to the state directory. The rename of a commit is blind:
- * if a lock file is deleted in the instant between a writer's last check and its rename, and the writer is then
- * stopped for as long as another writer takes to make a whole commit (two {@code fsync}s), one of the two updates is
- * lost; keep the directory away from tmp cleaners.
+ * write is possible, again only for someone who can write to the state directory. The rename of a commit is blind,
+ * so it is preceded by two checks: the lock file's name still leads to the locked file, and the record is still the
+ * file read under the lock (held open meanwhile, so that its inode number cannot be reused). If a lock file is
+ * deleted after those checks and before the rename, and the writer is then stalled in that instant for as long as
+ * another writer takes to make a whole commit (two {@code fsync}s), one of the two updates is lost. A tmp cleaner that
+ * deletes lock files now and then practically never hits that; still, keep the directory away from tmp cleaners.
  */
 public final class FileStorage implements StateStorage {
 
@@ -108,8 +110,8 @@ public final class FileStorage implements StateStorage {
     private static final System.Logger LOG = System.getLogger(FileStorage.class.getName());
     private static final String FORMAT_LINE = "fencedstate-files-format=";
     private static final int MAX_FORMAT_FILE_BYTES = 256;
-    private static final Set<StandardOpenOption> READ = EnumSet.of(StandardOpenOption.READ);
-    private static final Set<StandardOpenOption> CREATE_NEW = EnumSet.of(StandardOpenOption.CREATE_NEW,
+    private static final Set<OpenOption> READ = DirectoryHandle.noFollow(StandardOpenOption.READ);
+    private static final Set<OpenOption> CREATE_NEW = DirectoryHandle.noFollow(StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE);
     /** A temporary file as {@link #replaceDurably} names it: the record's name, random hex, {@code .tmp}. */
     private static final Pattern RECORD_TEMP = Pattern.compile("([a-z0-9_%-]{1,200}|~[0-9a-f]{64})\\.[0-9a-f]{1,16}"
@@ -165,7 +167,8 @@ public final class FileStorage implements StateStorage {
     @Override
     public StorageRead read(String key) {
         ensureOpen();
-        return new StorageRead(readStored(key, KeyFileNames.nameOf(key) + RECORD_SUFFIX).record(), clock.instant());
+        return new StorageRead(readStored(key, KeyFileNames.nameOf(key) + RECORD_SUFFIX, false).record(),
+                clock.instant());
     }
 
     @Override
@@ -196,17 +199,21 @@ public final class FileStorage implements StateStorage {
                 try (LockFiles.Held lock = lockFiles.lock(lockName, key, deadline,
                         () -> lockTimedOut(key, "another process"))) {
                     checkDirectoriesInPlace(key);
-                    Stored stored = readStored(key, name + RECORD_SUFFIX);
-                    boolean unchanged = expected == null ? stored.record() == null
-                            : stored.record() != null && stored.record().revision() == expected.revision();
-                    if (!unchanged) {
-                        return null;
-                    }
-                    // Stamped under the lock: no other write of this key can come between this time and the rename.
-                    StoredRecord candidate = replacement.asWrittenAt(clock.instant());
-                    if (replaceDurably(key, name, RecordFormat.encode(candidate), lock, stored.identity())) {
-                        written = true;
-                        stamped = candidate;
+                    // Kept open until the rename, so that its inode number cannot be handed to another file meanwhile
+                    // and the check before the rename compares identities exactly.
+                    try (Stored stored = readStored(key, name + RECORD_SUFFIX, true)) {
+                        boolean unchanged = expected == null ? stored.record() == null
+                                : stored.record() != null && stored.record().revision() == expected.revision();
+                        if (!unchanged) {
+                            return null;
+                        }
+                        // Stamped under the lock: no other write of this key can come between this time and the
+                        // rename.
+                        StoredRecord candidate = replacement.asWrittenAt(clock.instant());
+                        if (replaceDurably(key, name, RecordFormat.encode(candidate), lock, stored.identity())) {
+                            written = true;
+                            stamped = candidate;
+                        }
                     }
                 }
                 if (stamped != null) {
@@ -278,12 +285,24 @@ public final class FileStorage implements StateStorage {
 
     // ---------------------------------------------------------------- reading
 
-    /** A record as read, with the identity of its file (to tell, later, whether it was replaced since). */
-    private record Stored(@Nullable StoredRecord record, @Nullable Object identity) {
-        static final Stored ABSENT = new Stored(null, null);
+    /**
+     * A record as read, with the identity of its file (to tell, later, whether it was replaced since), and, if asked
+     * for, the file still open.
+     */
+    private record Stored(@Nullable StoredRecord record, @Nullable Object identity, @Nullable FileChannel open)
+            implements AutoCloseable {
+
+        static final Stored ABSENT = new Stored(null, null, null);
+
+        @Override
+        public void close() throws IOException {
+            if (open != null) {
+                open.close();
+            }
+        }
     }
 
-    private Stored readStored(String key, String fileName) {
+    private Stored readStored(String key, String fileName, boolean keepOpen) {
         Path file = recordsDir.resolve(fileName);
         try {
             BasicFileAttributes found = recordsDir.attributes(fileName);
@@ -291,11 +310,27 @@ public final class FileStorage implements StateStorage {
                 return Stored.ABSENT;
             }
             requireRegularFile(found, key, file, "record file");
-            byte[] bytes = readFile(recordsDir, fileName, key, file);
-            if (bytes == null) {
+            FileChannel channel;
+            try {
+                channel = recordsDir.open(fileName, READ);
+            } catch (NoSuchFileException removedMeanwhile) {
                 return Stored.ABSENT; // removed by hand between the two calls
             }
-            return new Stored(RecordFormat.decode(bytes, key, file.toString()), found.fileKey());
+            try {
+                StoredRecord record = RecordFormat.decode(readAll(channel, key, file), key, file.toString());
+                if (keepOpen) {
+                    return new Stored(record, found.fileKey(), channel);
+                }
+                channel.close();
+                return new Stored(record, found.fileKey(), null);
+            } catch (IOException | RuntimeException | Error e) {
+                try {
+                    channel.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
         } catch (IOException e) {
             throw new StorageFailureException(key, "Cannot read " + file + ": " + e + ". Nothing was written.", true,
                     null, e);
@@ -306,23 +341,28 @@ public final class FileStorage implements StateStorage {
     private static byte @Nullable [] readFile(DirectoryHandle dir, String fileName, @Nullable String key, Path file)
             throws IOException {
         try (FileChannel channel = dir.open(fileName, READ)) {
-            long size = channel.size();
-            if (size > Integer.MAX_VALUE - 16) {
-                throw new CorruptStateException(key, file.toString(), "the file is too large to be a record", null);
-            }
-            ByteBuffer buffer = ByteBuffer.allocate((int) size);
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // until full or end of file
-            }
-            if (buffer.hasRemaining()) {
-                return java.util.Arrays.copyOf(buffer.array(), buffer.position()); // shrank while read
-            }
-            return buffer.array();
+            return readAll(channel, key, file);
         } catch (NoSuchFileException gone) {
             return null;
+        }
+    }
+
+    private static byte[] readAll(FileChannel channel, @Nullable String key, Path file) throws IOException {
+        long size = channel.size();
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new CorruptStateException(key, file.toString(), "the file is too large to be a record", null);
+        }
+        ByteBuffer buffer;
+        try {
+            buffer = ByteBuffer.allocate((int) size);
         } catch (OutOfMemoryError tooLarge) {
             throw new CorruptStateException(key, file.toString(), "the file is too large to be a record", null);
         }
+        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+            // until full or end of file
+        }
+        // A record file is replaced, never changed in place, so the size read first is its size.
+        return buffer.hasRemaining() ? java.util.Arrays.copyOf(buffer.array(), buffer.position()) : buffer.array();
     }
 
     /**

@@ -6,10 +6,10 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -41,9 +41,9 @@ final class LockFiles {
 
     static final String SUFFIX = ".lock";
 
-    private static final Set<StandardOpenOption> CREATE = EnumSet.of(StandardOpenOption.CREATE_NEW,
+    private static final Set<OpenOption> CREATE = DirectoryHandle.noFollow(StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE);
-    private static final Set<StandardOpenOption> EXISTING = EnumSet.of(StandardOpenOption.WRITE);
+    private static final Set<OpenOption> EXISTING = DirectoryHandle.noFollow(StandardOpenOption.WRITE);
     private static final long FIRST_PAUSE_NANOS = 20_000;
     private static final long MAX_PAUSE_NANOS = 5_000_000;
 

@@ -1,10 +1,14 @@
 package dev.fencedstate.file.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.fencedstate.FencedStore;
+import dev.fencedstate.Snapshot;
+import dev.fencedstate.StorageFailureException;
 import dev.fencedstate.file.FileStorage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,6 +19,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * deleted, or whose lock file was deleted while it was inside its commit, and a writer that created the next lock
  * file are both inside at once. Run longer with {@code -Dfencedstate.lockdeletion.operations=<per thread>}.
  */
-@EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "POSIX file locks and unlink semantics")
+@EnabledOnOs(value = OS.LINUX, disabledReason = "POSIX file locks and unlink semantics; /proc")
 class LockFileDeletionIT {
 
     private static final int PROCESSES = 3;
@@ -147,6 +156,67 @@ class LockFileDeletionIT {
                 assertThat(acknowledged).as("values acknowledged for %s: each exactly once, none missing", key)
                         .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, finalValue).boxed().toList());
             }
+        }
+    }
+
+    /**
+     * The case the check after locking exists for, made deterministic: a writer waits for a lock file that another
+     * process holds; the file is deleted and a third process creates and locks the new one; then the first holder
+     * lets go. The waiting writer now gets the lock of a file that no longer has a name, while the third process
+     * holds the lock everyone else sees. It must notice, let go, and wait for the real one (here until its lock
+     * timeout, since the third process never lets go), rather than write.
+     */
+    @Test
+    void aWriterThatLockedADeletedLockFileLetsGoInsteadOfWriting() throws Exception {
+        Path lockFile = directory.resolve("locks").resolve("doc.lock");
+        FileStorage storage = FileStorage.builder(directory).lockTimeout(Duration.ofSeconds(3)).build();
+        FencedStore store = FencedStore.builder(storage).writerId("waiting-writer").build();
+        store.commit(store.read("doc"), "v1".getBytes(StandardCharsets.UTF_8));
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (ChildJvm firstHolder = ChildJvm.start("first-holder", LockHolderMain.class, lockFile.toString())) {
+            firstHolder.expect("LOCKED", START_TIMEOUT);
+            Future<Snapshot> waiting = writer.submit(() -> store.update("doc",
+                    s -> "v2".getBytes(StandardCharsets.UTF_8)));
+            awaitOpenInThisProcess(lockFile, waiting);
+            Files.delete(lockFile);
+            try (ChildJvm secondHolder = ChildJvm.start("second-holder", LockHolderMain.class,
+                    lockFile.toString())) {
+                secondHolder.expect("LOCKED", START_TIMEOUT);
+                firstHolder.send("RELEASE");
+                firstHolder.awaitSuccess(START_TIMEOUT);
+
+                Throwable outcome = catchThrowable(() -> waiting.get(30, TimeUnit.SECONDS));
+                assertThat(outcome).as("the waiting writer's commit, while the new lock file is held")
+                        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(StorageFailureException.class)
+                        .hasMessageContaining("Timed out").hasMessageContaining("Nothing was written");
+                assertThat(store.read("doc").valueAsUtf8()).contains("v1");
+                secondHolder.send("RELEASE");
+                secondHolder.awaitSuccess(START_TIMEOUT);
+            }
+            assertThat(store.update("doc", s -> "v2".getBytes(StandardCharsets.UTF_8)).version()).isEqualTo(2);
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
+    /** Waits until this JVM has {@code file} open (the waiting writer's descriptor), or the writer is done. */
+    private static void awaitOpenInThisProcess(Path file, Future<?> writer) throws IOException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+                for (Path descriptor : descriptors) {
+                    try {
+                        if (Files.readSymbolicLink(descriptor).equals(file)) {
+                            return;
+                        }
+                    } catch (IOException closedMeanwhile) {
+                        // a descriptor closed between the listing and here
+                    }
+                }
+            }
+            assertThat(writer.isDone()).as("the writer finished before it ever waited for the lock").isFalse();
+            assertThat(System.nanoTime() - deadline).as("the writer opened the lock file in time").isNegative();
+            LockSupport.parkNanos(1_000_000);
         }
     }
 }
