@@ -73,25 +73,28 @@ final class DirectoryHandle implements Closeable {
             throws IOException {
         DirectoryStream<Path> stream = Files.newDirectoryStream(realPath);
         if (directoryRelative && stream instanceof SecureDirectoryStream<Path> secureStream) {
-            return adopt(realPath, secureStream, expected);
+            return adopt(realPath, secureStream, expected, true);
         }
         stream.close();
         return new DirectoryHandle(realPath, null, POSIX ? FileChannel.open(realPath, StandardOpenOption.READ,
                 LinkOption.NOFOLLOW_LINKS) : null, expected.fileKey());
     }
 
-    /** Opens the sub-directory {@code name}, which the caller found to be a directory with {@code expected}. */
-    DirectoryHandle child(String name, BasicFileAttributes expected) throws IOException {
+    /**
+     * Opens the sub-directory {@code name}, which the caller found to be a directory with {@code expected};
+     * {@code synced}: whether {@link #force} will be called (it keeps a descriptor open for that).
+     */
+    DirectoryHandle child(String name, BasicFileAttributes expected, boolean synced) throws IOException {
         Path childPath = path.resolve(name);
         if (secure == null) {
-            return new DirectoryHandle(childPath, null, POSIX ? FileChannel.open(childPath, StandardOpenOption.READ,
-                    LinkOption.NOFOLLOW_LINKS) : null, expected.fileKey());
+            return new DirectoryHandle(childPath, null, POSIX && synced ? FileChannel.open(childPath,
+                    StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS) : null, expected.fileKey());
         }
-        return adopt(childPath, secure.newDirectoryStream(Path.of(name), NO_FOLLOW), expected);
+        return adopt(childPath, secure.newDirectoryStream(Path.of(name), NO_FOLLOW), expected, synced);
     }
 
-    private static DirectoryHandle adopt(Path path, SecureDirectoryStream<Path> stream, BasicFileAttributes expected)
-            throws IOException {
+    private static DirectoryHandle adopt(Path path, SecureDirectoryStream<Path> stream, BasicFileAttributes expected,
+            boolean synced) throws IOException {
         FileChannel sync = null;
         try {
             BasicFileAttributes opened = stream.getFileAttributeView(BasicFileAttributeView.class).readAttributes();
@@ -99,7 +102,9 @@ final class DirectoryHandle implements Closeable {
                 throw new FileSystemException(path.toString(), null,
                         "the directory was replaced while it was being opened");
             }
-            sync = asFileChannel(stream.newByteChannel(SELF, noFollow(StandardOpenOption.READ)), path);
+            if (synced) {
+                sync = asFileChannel(stream.newByteChannel(SELF, noFollow(StandardOpenOption.READ)), path);
+            }
             return new DirectoryHandle(path, stream, sync, opened.fileKey());
         } catch (IOException | RuntimeException e) {
             if (sync != null) {
@@ -212,12 +217,17 @@ final class DirectoryHandle implements Closeable {
         return names;
     }
 
-    /** {@code fsync} of the directory itself, so that a rename in it survives a power cut. */
+    /**
+     * {@code fsync} of the directory itself, so that a rename in it survives a power cut. Without POSIX (Windows) a
+     * directory cannot be opened as a channel, and NTFS journals its renames.
+     */
     void force() throws IOException {
+        if (POSIX && syncChannel == null) {
+            throw new IllegalStateException(path + " was opened without a descriptor to force");
+        }
         if (syncChannel != null) {
             syncChannel.force(true);
         }
-        // Without POSIX (Windows) a directory cannot be opened as a channel; NTFS journals its renames.
     }
 
     @Override

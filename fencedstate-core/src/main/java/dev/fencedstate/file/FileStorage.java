@@ -10,6 +10,7 @@ import dev.fencedstate.spi.StorageRead;
 import dev.fencedstate.spi.StoredRecord;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
@@ -167,8 +168,12 @@ public final class FileStorage implements StateStorage {
     @Override
     public StorageRead read(String key) {
         ensureOpen();
-        return new StorageRead(readStored(key, KeyFileNames.nameOf(key) + RECORD_SUFFIX, false).record(),
-                clock.instant());
+        try {
+            return new StorageRead(readStored(key, KeyFileNames.nameOf(key) + RECORD_SUFFIX, false).record(),
+                    clock.instant());
+        } finally {
+            Reference.reachabilityFence(this); // its directories must not be cleaned up while in use
+        }
     }
 
     @Override
@@ -236,6 +241,7 @@ public final class FileStorage implements StateStorage {
                             + ". Nothing was written." + readOnlyHint(), !written, null, e);
         } finally {
             jvmLock.unlock();
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -261,6 +267,8 @@ public final class FileStorage implements StateStorage {
             }
         } catch (IOException e) {
             throw new StorageFailureException(null, "Cannot list " + recordsDir + ": " + e, true, null, e);
+        } finally {
+            Reference.reachabilityFence(this);
         }
         keys.sort(null);
         return keys;
@@ -527,8 +535,8 @@ public final class FileStorage implements StateStorage {
             }
             handles.root = DirectoryHandle.openRoot(real, found, builder.directoryRelative);
             checkSafe("state directory", handles.root, sharing);
-            handles.records = openChild(handles.root, RECORDS, sharing);
-            handles.locks = openChild(handles.root, LOCKS, sharing);
+            handles.records = openChild(handles.root, RECORDS, sharing, true);
+            handles.locks = openChild(handles.root, LOCKS, sharing, false);
             FileStorage storage = new FileStorage(builder, handles, sharing);
             storage.checkOrWriteFormat();
             storage.removeLeftoverTemporaryFiles();
@@ -543,8 +551,8 @@ public final class FileStorage implements StateStorage {
         }
     }
 
-    private static DirectoryHandle openChild(DirectoryHandle root, String name, @Nullable Sharing sharing)
-            throws IOException {
+    private static DirectoryHandle openChild(DirectoryHandle root, String name, @Nullable Sharing sharing,
+            boolean synced) throws IOException {
         BasicFileAttributes found = root.attributes(name);
         if (found == null) {
             try {
@@ -566,7 +574,7 @@ public final class FileStorage implements StateStorage {
                     + " where the " + name + " directory belongs; fencedstate never follows links inside the state "
                     + "directory, and wrote nothing", null);
         }
-        DirectoryHandle child = root.child(name, found);
+        DirectoryHandle child = root.child(name, found, synced);
         try {
             checkSafe("directory", child, sharing);
         } catch (RuntimeException | IOException e) {
