@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Test helpers on the real file system: what a tree holds, byte for byte, and odd files made with real tools. */
-final class FileTree {
+public final class FileTree {
 
     private FileTree() {
     }
@@ -60,25 +60,29 @@ final class FileTree {
         run("mknod", path.toString(), "c", "1", "5");
     }
 
-    static boolean isRoot() {
+    /** Whether this JVM runs as root (uid 0), who passes every permission check. */
+    public static boolean isRoot() {
         try {
-            return Files.getOwner(Path.of("/proc/self")).getName().equals("root");
-        } catch (IOException e) {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return false;
         }
     }
 
-    static void run(String... command) {
+    /** Runs a command to its end (60 s at most) and returns its output; fails the test if it fails. */
+    public static String run(String... command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish within 30 s");
+                throw new AssertionError(String.join(" ", command) + " did not finish within 60 s");
             }
             String output = new String(process.getInputStream().readAllBytes());
             if (process.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", command) + " failed: " + output);
+                throw new AssertionError(String.join(" ", command) + " failed (" + process.exitValue() + "): "
+                        + output);
             }
+            return output;
         } catch (IOException e) {
             throw new AssertionError("could not run " + String.join(" ", command), e);
         } catch (InterruptedException e) {

@@ -66,10 +66,6 @@ class LockFileDeletionIT {
         FileStorage.open(directory).close();
         Path locks = directory.resolve("locks");
         long started = System.nanoTime();
-        Map<String, List<Long>> acknowledgedValues = new LinkedHashMap<>();
-        KEYS.forEach(key -> acknowledgedValues.put(key, new ArrayList<>()));
-        long conflicts = 0;
-        long gaveUp = 0;
         AtomicBoolean deleting = new AtomicBoolean(true);
         AtomicLong deleted = new AtomicLong();
         AtomicReference<Throwable> deleterFailure = new AtomicReference<>();
@@ -100,46 +96,23 @@ class LockFileDeletionIT {
             }
         }, "lock-file-deleter");
 
-        List<ChildJvm> children = new ArrayList<>();
+        CounterWriters.Results results;
         try {
-            for (int p = 0; p < PROCESSES; p++) {
-                children.add(ChildJvm.start("swept-writer-" + p, CounterWriterMain.class, directory.toString(),
-                        "writer-" + p, Integer.toString(THREADS), Integer.toString(OPERATIONS_PER_THREAD),
-                        String.join(",", KEYS)));
-            }
-            for (ChildJvm child : children) {
-                child.expect("READY", START_TIMEOUT);
-            }
-            deleter.start();
-            children.forEach(child -> child.send("GO"));
-
-            long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-            for (ChildJvm child : children) {
-                String[] line;
-                do {
-                    line = child.nextLine(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).split(" ");
-                    switch (line[0]) {
-                        case "ACK" -> acknowledgedValues.get(line[1]).add(Long.parseLong(line[2]));
-                        case "GAVEUP" -> gaveUp++;
-                        case "CONFLICTS" -> conflicts += Long.parseLong(line[1]);
-                        case "DONE" -> { }
-                        default -> throw child.failure("unexpected line '" + String.join(" ", line) + "'");
-                    }
-                } while (!line[0].equals("DONE"));
-                child.awaitSuccess(Duration.ofSeconds(10));
-            }
+            results = CounterWriters.race("swept-writer", directory, PROCESSES, THREADS, OPERATIONS_PER_THREAD,
+                    KEYS, START_TIMEOUT, RUN_TIMEOUT, deleter::start);
         } finally {
             deleting.set(false);
             deleter.join(10_000);
-            children.forEach(ChildJvm::close);
         }
         assertThat(deleterFailure.get()).as("the deleter thread's failure").isNull();
 
-        long totalAcknowledged = acknowledgedValues.values().stream().mapToLong(List::size).sum();
+        Map<String, List<Long>> acknowledgedValues = results.acknowledgedValues();
+        long totalAcknowledged = results.acknowledged();
+        long gaveUp = results.gaveUp();
         System.out.printf("[lock-deletion] %d processes x %d threads x %d updates on %d keys: %d acknowledged, "
                         + "%d gave up after all retries, %d version conflicts, %d lock files deleted or replaced under them, "
                         + "%d ms%n", PROCESSES, THREADS, OPERATIONS_PER_THREAD, KEYS.size(), totalAcknowledged,
-                gaveUp, conflicts, deleted.get(), Duration.ofNanos(System.nanoTime() - started).toMillis());
+                gaveUp, results.conflicts(), deleted.get(), Duration.ofNanos(System.nanoTime() - started).toMillis());
         assertThat(deleted.get()).as("lock files deleted or replaced while the writers ran (else this proves nothing)")
                 .isGreaterThan(100);
         assertThat(totalAcknowledged + gaveUp).as("every update acknowledged or reported as given up")

@@ -1,5 +1,6 @@
 package dev.fencedstate.file.process;
 
+import dev.fencedstate.file.FileTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -33,11 +33,7 @@ final class OtherUsers {
     }
 
     static boolean isRoot() {
-        try {
-            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return false;
-        }
+        return FileTree.isRoot();
     }
 
     /** The numeric user id children of {@link #unprivileged()} run as. */
@@ -95,24 +91,7 @@ final class OtherUsers {
     }
 
     static String run(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish within 60 s");
-            }
-            String output = new String(process.getInputStream().readAllBytes());
-            if (process.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", command) + " failed (" + process.exitValue() + "): "
-                        + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new AssertionError("could not run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while running " + String.join(" ", command), e);
-        }
+        return FileTree.run(command);
     }
 
     private static Path readableClasspath() {

@@ -44,6 +44,14 @@ class UnprivilegedUserIT {
         OtherUsers.remove(sandbox);
     }
 
+    /** A new directory in the sandbox that belongs to the unprivileged user, with {@code mode}. */
+    private Path directoryOfTheUser(String name, String mode) throws IOException {
+        Path directory = Files.createDirectory(sandbox.resolve(name));
+        OtherUsers.giveToUnprivileged(directory);
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString(mode));
+        return directory;
+    }
+
     private static ChildJvm probe(String name) {
         ChildJvm child = ChildJvm.start(name, OtherUsers.unprivileged(), StorageProbeMain.class);
         child.expect("READY", TIMEOUT);
@@ -72,9 +80,7 @@ class UnprivilegedUserIT {
 
     @Test
     void aDirectoryEveryoneCanWriteIsRefusedEvenIfItsOwn() throws IOException {
-        Path loose = Files.createDirectory(sandbox.resolve("loose"));
-        OtherUsers.giveToUnprivileged(loose);
-        Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path loose = directoryOfTheUser("loose", "rwxrwxrwx");
         try (ChildJvm child = probe("loose-mode")) {
             assertThat(ask(child, "open " + loose)).startsWith("FAILED UnsafeStateDirectoryException")
                     .contains("writable by every user").contains("chmod o-w '" + loose + "'");
@@ -90,9 +96,7 @@ class UnprivilegedUserIT {
 
     @Test
     void anUnprivilegedUserOpensWritesAndReadsItsOwnDirectory() throws IOException {
-        Path own = Files.createDirectory(sandbox.resolve("own"));
-        OtherUsers.giveToUnprivileged(own);
-        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx------"));
+        Path own = directoryOfTheUser("own", "rwx------");
         try (ChildJvm child = probe("own-directory")) {
             assertThat(ask(child, "open " + own)).isEqualTo("OPENED");
             assertThat(ask(child, "commit doc written-by-the-user")).isEqualTo("COMMITTED 1");
@@ -110,9 +114,7 @@ class UnprivilegedUserIT {
      */
     @Test
     void aReadOnlyTreeIsReadableAndAWriteFailsTypedWithNothingWritten() throws IOException {
-        Path tree = Files.createDirectory(sandbox.resolve("read-only"));
-        OtherUsers.giveToUnprivileged(tree);
-        Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rwx------"));
+        Path tree = directoryOfTheUser("read-only", "rwx------");
         try (ChildJvm child = probe("writer-before")) {
             assertThat(ask(child, "open " + tree)).isEqualTo("OPENED");
             assertThat(ask(child, "commit doc v1")).isEqualTo("COMMITTED 1");
