@@ -47,7 +47,7 @@ final class DirectorySafety {
             if (!found.owner().equals(self)) {
                 throw new UnsafeStateDirectoryException(dir.toString(), what + "is owned by " + found.owner().getName()
                         + ", not by this process's user " + self.getName() + " (mode " + modeText + "): its owner "
-                        + "could forge or replace its records. Nothing was read or written. As root, run: chown "
+                        + "could forge or replace its records. Nothing was read or written. As root, run: chown -R "
                         + self.getName() + " " + quoted + " (or open a directory this user owns; a directory shared "
                         + "by a group is opened with FileStorage.builder(dir).sharedWithGroup(group))");
             }

@@ -485,7 +485,7 @@ class HostileFileSystemTest {
         UnsafeStateDirectoryException refused = catchThrowableOfType(UnsafeStateDirectoryException.class,
                 () -> FileStorage.open(state()));
         assertThat(refused).hasMessageContaining("is owned by").hasMessageContaining("not by this process's user root")
-                .hasMessageContaining("chown root '" + state() + "'");
+                .hasMessageContaining("chown -R root '" + state() + "'");
         try (Stream<Path> inside = Files.list(state())) {
             assertThat(inside).isEmpty();
         }
