@@ -179,10 +179,18 @@ final class DirectoryHandle implements Closeable {
 
     /** Atomically renames an entry of this directory over another one ({@code rename(2)} replaces the target). */
     void rename(String from, String to) throws IOException {
-        if (secure != null) {
-            secure.move(Path.of(from), secure, Path.of(to));
+        rename(from, this, to);
+    }
+
+    /**
+     * Atomically renames an entry of this directory over an entry of {@code target} (on the same file system);
+     * {@link NoSuchFileException} if {@code from} is gone.
+     */
+    void rename(String from, DirectoryHandle target, String to) throws IOException {
+        if (secure != null && target.secure != null) {
+            secure.move(Path.of(from), target.secure, Path.of(to));
         } else {
-            Files.move(path.resolve(from), path.resolve(to), StandardCopyOption.ATOMIC_MOVE,
+            Files.move(path.resolve(from), target.path.resolve(to), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         }
     }

@@ -50,7 +50,8 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  *   dir/fencedstate.format     the directory's format version
  *   dir/records/NAME.rec       one record per key (see {@link KeyFileNames} for NAME)
- *   dir/locks/NAME.lock        one lock file per key, used only for its OS lock
+ *   dir/locks/NAME.lock        one lock file per key, for its OS lock (and the mark of its first writer)
+ *   dir/tmp/NAME.HEX.tmp       a record being written, renamed into records/ when complete
  * </pre>
  *
  * <h2>Why it is safe</h2>
@@ -99,6 +100,7 @@ public final class FileStorage implements StateStorage {
     static final String FORMAT_FILE = "fencedstate.format";
     static final String RECORDS = "records";
     static final String LOCKS = "locks";
+    static final String TEMPS = "tmp";
     static final String RECORD_SUFFIX = ".rec";
     static final String TEMP_SUFFIX = ".tmp";
     /**
@@ -133,6 +135,7 @@ public final class FileStorage implements StateStorage {
     private final DirectoryHandle root;
     private final DirectoryHandle recordsDir;
     private final DirectoryHandle locksDir;
+    private final DirectoryHandle tempsDir;
     private final LockFiles lockFiles;
     private final Cleaner.Cleanable cleanable;
     private volatile boolean closed;
@@ -146,6 +149,7 @@ public final class FileStorage implements StateStorage {
         this.root = Objects.requireNonNull(handles.root);
         this.recordsDir = Objects.requireNonNull(handles.records);
         this.locksDir = Objects.requireNonNull(handles.locks);
+        this.tempsDir = Objects.requireNonNull(handles.temps);
         this.directory = root.path();
         this.lockFiles = new LockFiles(locksDir, fileAttributes, sharing);
         this.cleanable = CLEANER.register(this, handles);
@@ -169,8 +173,7 @@ public final class FileStorage implements StateStorage {
     public StorageRead read(String key) {
         ensureOpen();
         try {
-            return new StorageRead(readStored(key, KeyFileNames.nameOf(key) + RECORD_SUFFIX, false).record(),
-                    clock.instant());
+            return new StorageRead(readStored(key, KeyFileNames.nameOf(key) + RECORD_SUFFIX), clock.instant());
         } finally {
             Reference.reachabilityFence(this); // its directories must not be cleaned up while in use
         }
@@ -204,21 +207,23 @@ public final class FileStorage implements StateStorage {
                 try (LockFiles.Held lock = lockFiles.lock(lockName, key, deadline,
                         () -> lockTimedOut(key, "another process"))) {
                     checkDirectoriesInPlace(key);
-                    // Kept open until the rename, so that its inode number cannot be handed to another file meanwhile
-                    // and the check before the rename compares identities exactly.
-                    try (Stored stored = readStored(key, name + RECORD_SUFFIX, true)) {
-                        boolean unchanged = expected == null ? stored.record() == null
-                                : stored.record() != null && stored.record().revision() == expected.revision();
-                        if (!unchanged) {
-                            return null;
-                        }
-                        // Stamped under the lock: no other write of this key can come between this time and the
-                        // rename.
-                        StoredRecord candidate = replacement.asWrittenAt(clock.instant());
-                        if (replaceDurably(key, name, RecordFormat.encode(candidate), lock, stored.identity())) {
-                            written = true;
-                            stamped = candidate;
-                        }
+                    if (!lock.isMarked()) {
+                        // The first writer under this lock file: a writer that locked an earlier, deleted one may be
+                        // stalled just before its rename. Removing its temporary file makes that rename fail.
+                        removeTemporaryFilesOf(name, key);
+                        lock.mark();
+                    }
+                    StoredRecord stored = readStored(key, name + RECORD_SUFFIX);
+                    boolean unchanged = expected == null ? stored == null
+                            : stored != null && stored.revision() == expected.revision();
+                    if (!unchanged) {
+                        return null;
+                    }
+                    // Stamped under the lock: no other write of this key can come between this time and the rename.
+                    StoredRecord candidate = replacement.asWrittenAt(clock.instant());
+                    if (replaceDurably(key, name, RecordFormat.encode(candidate), lock)) {
+                        written = true;
+                        stamped = candidate;
                     }
                 }
                 if (stamped != null) {
@@ -293,52 +298,16 @@ public final class FileStorage implements StateStorage {
 
     // ---------------------------------------------------------------- reading
 
-    /**
-     * A record as read, with the identity of its file (to tell, later, whether it was replaced since), and, if asked
-     * for, the file still open.
-     */
-    private record Stored(@Nullable StoredRecord record, @Nullable Object identity, @Nullable FileChannel open)
-            implements AutoCloseable {
-
-        static final Stored ABSENT = new Stored(null, null, null);
-
-        @Override
-        public void close() throws IOException {
-            if (open != null) {
-                open.close();
-            }
-        }
-    }
-
-    private Stored readStored(String key, String fileName, boolean keepOpen) {
+    private @Nullable StoredRecord readStored(String key, String fileName) {
         Path file = recordsDir.resolve(fileName);
         try {
             BasicFileAttributes found = recordsDir.attributes(fileName);
             if (found == null) {
-                return Stored.ABSENT;
+                return null;
             }
             requireRegularFile(found, key, file, "record file");
-            FileChannel channel;
-            try {
-                channel = recordsDir.open(fileName, READ);
-            } catch (NoSuchFileException removedMeanwhile) {
-                return Stored.ABSENT; // removed by hand between the two calls
-            }
-            try {
-                StoredRecord record = RecordFormat.decode(readAll(channel, key, file), key, file.toString());
-                if (keepOpen) {
-                    return new Stored(record, found.fileKey(), channel);
-                }
-                channel.close();
-                return new Stored(record, found.fileKey(), null);
-            } catch (IOException | RuntimeException | Error e) {
-                try {
-                    channel.close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            byte[] bytes = readFile(recordsDir, fileName, key, file);
+            return bytes == null ? null : RecordFormat.decode(bytes, key, file.toString());
         } catch (IOException e) {
             throw new StorageFailureException(key, "Cannot read " + file + ": " + e + ". Nothing was written.", true,
                     null, e);
@@ -421,15 +390,14 @@ public final class FileStorage implements StateStorage {
 
     /**
      * Temp file, force, atomic rename, force the directory: the old record or the new one, never a torn one. Returns
-     * {@code false}, having written nothing, if the last check before the rename finds that the lock file was deleted
-     * or replaced, or the record replaced, while this writer was inside: the commit must start again.
+     * {@code false}, having written nothing, if the lock file turned out deleted or replaced while this writer was
+     * inside, or its temporary file was removed by a writer under a newer lock file: the commit must start again.
      */
-    private boolean replaceDurably(String key, String name, byte[] bytes, LockFiles.Held lock,
-            @Nullable Object recordIdentity) {
+    private boolean replaceDurably(String key, String name, byte[] bytes, LockFiles.Held lock) {
         String target = name + RECORD_SUFFIX;
         String temp = name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX;
         try {
-            try (FileChannel channel = createTemporary(recordsDir, temp, key)) {
+            try (FileChannel channel = createTemporary(tempsDir, temp, key)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -437,24 +405,28 @@ public final class FileStorage implements StateStorage {
                 channel.force(true);
             }
             if (sharing != null) {
-                sharing.apply(recordsDir, temp, false);
+                sharing.apply(tempsDir, temp, false);
             }
-            // The rename is blind, so check last that nobody else can be inside: the lock file's name still leads to
-            // the file this writer locked, and the record is still the file read under that lock. Both hold unless a
-            // lock file was deleted under this writer, and then another writer may be inside too.
-            BasicFileAttributes current = recordsDir.attributes(target);
-            if (!lock.stillAtPath() || !Objects.equals(current == null ? null : current.fileKey(), recordIdentity)) {
-                deleteQuietly(recordsDir, temp);
+            // The rename is blind, so check last that the lock file's name still leads to the file this writer
+            // locked: it does unless the lock file was deleted or replaced under this writer, and then another
+            // writer may be inside too. One that got in only after this check removes this temporary file first
+            // (see compareAndSet), so that the rename below fails instead of overwriting its commit.
+            if (!lock.stillAtPath()) {
+                deleteQuietly(tempsDir, temp);
                 return false;
             }
-            recordsDir.rename(temp, target);
+            try {
+                tempsDir.rename(temp, recordsDir, target);
+            } catch (NoSuchFileException removedByANewerWriter) {
+                return false;
+            }
         } catch (IOException e) {
-            deleteQuietly(recordsDir, temp);
+            deleteQuietly(tempsDir, temp);
             throw new StorageFailureException(key, "Cannot write the record of key '" + Keys.printable(key) + "' to "
                     + recordsDir.resolve(target) + ": " + e + ". Nothing was written (the old record is intact)."
                     + readOnlyHint(), true, null, e);
         } catch (RuntimeException e) {
-            deleteQuietly(recordsDir, temp);
+            deleteQuietly(tempsDir, temp);
             throw e;
         }
         try {
@@ -466,6 +438,28 @@ public final class FileStorage implements StateStorage {
                     + "is there; it may be lost on power failure.", false, null, e);
         }
         return true;
+    }
+
+    /**
+     * Removes every temporary file of the key's record in {@code tmp/}; called under the key's lock, by the first
+     * writer under a new lock file. None can belong to a writer under this lock file (this one holds it), so each is
+     * a crashed writer's, or a stalled one's from before the lock file was deleted, whose rename must now fail.
+     */
+    private void removeTemporaryFilesOf(String name, String key) throws IOException {
+        String prefix = name + ".";
+        for (String entry : tempsDir.names()) {
+            if (entry.startsWith(prefix) && entry.endsWith(TEMP_SUFFIX)) {
+                BasicFileAttributes found = tempsDir.attributes(entry);
+                if (found != null) {
+                    requireRegularFile(found, key, tempsDir.resolve(entry), "temporary file");
+                    try {
+                        tempsDir.delete(entry);
+                    } catch (NoSuchFileException renamedMeanwhile) {
+                        // its writer renamed it first: that commit is in the record this writer reads next
+                    }
+                }
+            }
+        }
     }
 
     /** A new file ({@code O_EXCL}: never through a link); something else under its random name is corrupt state. */
@@ -481,9 +475,9 @@ public final class FileStorage implements StateStorage {
         }
     }
 
-    /** {@code records/} and {@code locks/} are still the directories this storage opened. */
+    /** {@code records/}, {@code locks/} and {@code tmp/} are still the directories this storage opened. */
     private void checkDirectoriesInPlace(String key) throws IOException {
-        for (DirectoryHandle held : new DirectoryHandle[] {recordsDir, locksDir}) {
+        for (DirectoryHandle held : new DirectoryHandle[] {recordsDir, locksDir, tempsDir}) {
             BasicFileAttributes now = root.attributes(String.valueOf(held.path().getFileName()));
             if (now == null || !now.isDirectory() || !Objects.equals(now.fileKey(), held.identity())) {
                 throw new CorruptStateException(key, held.path().toString(), "the directory was replaced by "
@@ -537,6 +531,7 @@ public final class FileStorage implements StateStorage {
             checkSafe("state directory", handles.root, sharing);
             handles.records = openChild(handles.root, RECORDS, sharing, true);
             handles.locks = openChild(handles.root, LOCKS, sharing, false);
+            handles.temps = openChild(handles.root, TEMPS, sharing, false);
             FileStorage storage = new FileStorage(builder, handles, sharing);
             storage.checkOrWriteFormat();
             storage.removeLeftoverTemporaryFiles();
@@ -677,21 +672,21 @@ public final class FileStorage implements StateStorage {
     }
 
     /**
-     * Removes the temporary files of writers that died mid-write (in {@code records/}, and the format file's in the
-     * state directory). A temporary file exists only while its writer holds the lock it was written under, so one
+     * Removes the temporary files of writers that died mid-write (in {@code tmp/}, in {@code records/} where earlier
+     * releases wrote them, and the format file's in the state directory). A temporary file exists only while its writer holds the lock it was written under, so one
      * whose lock is free is provably abandoned, whatever its age; one whose lock is held is left alone (its writer may
      * be alive, or stopped). Files this backend did not name are never touched. A leftover that cannot be removed
      * (a read-only file system, no write permission) is a warning, not a failure: it is never read as a record.
      */
     private void removeLeftoverTemporaryFiles() throws IOException {
         List<String> kept = new ArrayList<>();
-        for (String entry : recordsDir.names()) {
-            if (entry.endsWith(TEMP_SUFFIX)) {
+        // tmp/ holds this release's; records/ those of releases before it, which wrote them there.
+        for (DirectoryHandle dir : new DirectoryHandle[] {tempsDir, recordsDir}) {
+            for (String entry : dir.names()) {
                 if (RECORD_TEMP.matcher(entry).matches()) {
-                    removeIfAbandoned(recordsDir, entry, entry.substring(0, entry.indexOf('.')) + LockFiles.SUFFIX,
-                            kept);
-                } else {
-                    kept.add(recordsDir.resolve(entry) + " (not a name fencedstate writes; left alone)");
+                    removeIfAbandoned(dir, entry, entry.substring(0, entry.indexOf('.')) + LockFiles.SUFFIX, kept);
+                } else if (entry.endsWith(TEMP_SUFFIX) || dir == tempsDir) {
+                    kept.add(dir.resolve(entry) + " (not a name fencedstate writes; left alone)");
                 }
             }
         }
@@ -816,10 +811,11 @@ public final class FileStorage implements StateStorage {
         @Nullable DirectoryHandle root;
         @Nullable DirectoryHandle records;
         @Nullable DirectoryHandle locks;
+        @Nullable DirectoryHandle temps;
 
         @Override
         public void run() {
-            for (DirectoryHandle handle : new DirectoryHandle[] {locks, records, root}) {
+            for (DirectoryHandle handle : new DirectoryHandle[] {temps, locks, records, root}) {
                 if (handle != null) {
                     try {
                         handle.close();

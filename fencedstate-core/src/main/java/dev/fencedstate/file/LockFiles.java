@@ -1,15 +1,18 @@
 package dev.fencedstate.file;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -41,9 +44,12 @@ final class LockFiles {
 
     static final String SUFFIX = ".lock";
 
+    // Read and write: a lock file holds the mark of the lock file generation it belongs to (see Held#isMarked).
     private static final Set<OpenOption> CREATE = DirectoryHandle.noFollow(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static final Set<OpenOption> EXISTING = DirectoryHandle.noFollow(StandardOpenOption.READ,
             StandardOpenOption.WRITE);
-    private static final Set<OpenOption> EXISTING = DirectoryHandle.noFollow(StandardOpenOption.WRITE);
+    private static final int MAX_MARK_BYTES = 128;
     private static final long FIRST_PAUSE_NANOS = 20_000;
     private static final long MAX_PAUSE_NANOS = 5_000_000;
 
@@ -283,6 +289,36 @@ final class LockFiles {
         boolean stillAtPath() throws IOException {
             BasicFileAttributes now = dir.attributes(fileName);
             return now != null && Objects.equals(now.fileKey(), identity);
+        }
+
+        /**
+         * Whether this lock file carries its own mark: the identity of the file itself, written by the first writer
+         * that held it (after removing what writers under earlier lock files may have left, see
+         * {@link FileStorage}). A new file, a file put there by someone else, or a copy of a marked one (another
+         * identity) does not. One {@code pread} of the locked file.
+         */
+        boolean isMarked() throws IOException {
+            if (identity == null) {
+                return false; // no file identity on this platform: never trusted to be marked
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(MAX_MARK_BYTES + 1);
+            while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+                // at most one byte more than a mark can have
+            }
+            return Arrays.equals(Arrays.copyOf(buffer.array(), buffer.position()), markBytes());
+        }
+
+        /** Writes this lock file's mark; done under the lock, after what needed removing was removed. */
+        void mark() throws IOException {
+            ByteBuffer mark = ByteBuffer.wrap(markBytes());
+            while (mark.hasRemaining()) {
+                channel.write(mark, mark.position());
+            }
+            channel.truncate(mark.capacity());
+        }
+
+        private byte[] markBytes() {
+            return ("fencedstate-lock " + identity).getBytes(StandardCharsets.US_ASCII);
         }
 
         @Override

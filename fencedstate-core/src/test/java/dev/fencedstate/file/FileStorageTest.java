@@ -59,6 +59,7 @@ class FileStorageTest {
         assertThat(Files.getPosixFilePermissions(stateDir())).isEqualTo(dir);
         assertThat(Files.getPosixFilePermissions(stateDir().resolve("records"))).isEqualTo(dir);
         assertThat(Files.getPosixFilePermissions(stateDir().resolve("locks"))).isEqualTo(dir);
+        assertThat(Files.getPosixFilePermissions(stateDir().resolve("tmp"))).isEqualTo(dir);
         assertThat(Files.getPosixFilePermissions(stateDir().resolve("fencedstate.format"))).isEqualTo(file);
         assertThat(Files.getPosixFilePermissions(recordFile("doc"))).isEqualTo(file);
         assertThat(Files.getPosixFilePermissions(stateDir().resolve("locks").resolve("doc.lock"))).isEqualTo(file);

@@ -207,7 +207,8 @@ class HostileFileSystemTest {
     }
 
     static Stream<Arguments> directoriesInBothModes() {
-        return Stream.of("records", "locks").flatMap(dir -> Stream.of(true, false).map(m -> Arguments.of(dir, m)));
+        return Stream.of("records", "locks", "tmp").flatMap(dir -> Stream.of(true, false)
+                .map(m -> Arguments.of(dir, m)));
     }
 
     @ParameterizedTest(name = "{0}/ swapped for a link while open, directory-relative: {1}")
@@ -327,11 +328,12 @@ class HostileFileSystemTest {
         return Stream.of(Odd.LINK_TO_A_VALID_FILE, Odd.DANGLING_LINK, Odd.DIRECTORY, Odd.FIFO, Odd.SOCKET);
     }
 
-    @Test
-    void anOddThingNamedLikeATemporaryFileIsRefusedAtOpenAndLeftAlone() throws IOException {
+    @ParameterizedTest(name = "in {0}/")
+    @ValueSource(strings = {"tmp", "records"})
+    void anOddThingNamedLikeATemporaryFileIsRefusedAtOpenAndLeftAlone(String directory) throws IOException {
         FileStorage.open(state()).close();
         Path victim = Files.writeString(outside().resolve("victim"), "precious");
-        Files.createSymbolicLink(state().resolve("records").resolve("doc.0123abcd.tmp"), victim);
+        Files.createSymbolicLink(state().resolve(directory).resolve("doc.0123abcd.tmp"), victim);
         Map<String, String> before = FileTree.snapshot(root);
 
         assertThatThrownBy(() -> FileStorage.open(state())).isInstanceOf(CorruptStateException.class)
@@ -429,8 +431,10 @@ class HostileFileSystemTest {
         String longKey = "long/" + "k".repeat(300);
         store.commit(store.read(longKey), "v".getBytes(UTF_8));
         Path records = state().resolve("records");
-        Path young = Files.writeString(records.resolve("doc.5678.tmp"), "half a record, just now");
-        Path hashed = Files.writeString(records.resolve(KeyFileNames.nameOf(longKey) + ".9abc.tmp"), "half");
+        Path young = Files.writeString(state().resolve("tmp").resolve("doc.5678.tmp"), "half a record, just now");
+        Path hashed = Files.writeString(state().resolve("tmp").resolve(KeyFileNames.nameOf(longKey) + ".9abc.tmp"),
+                "half");
+        Path ofAnEarlierRelease = Files.writeString(records.resolve("doc.1234.tmp"), "written where 0.1 wrote them");
         Path formatTemp = Files.writeString(state().resolve("fencedstate.format.4d2.tmp"), "fencedstate-files-");
         Path notOurs = Files.writeString(records.resolve("notes.tmp"), "an operator's scratch file");
 
@@ -438,9 +442,41 @@ class HostileFileSystemTest {
 
         assertThat(young).doesNotExist();
         assertThat(hashed).doesNotExist();
+        assertThat(ofAnEarlierRelease).doesNotExist();
         assertThat(formatTemp).doesNotExist();
         assertThat(notOurs).as("a file fencedstate did not name is left alone").exists();
         assertThat(reopened.keys()).containsExactly(longKey);
+    }
+
+    /**
+     * A writer that locked a lock file which was then deleted may be stalled just before its rename, which is blind.
+     * The first writer under the next lock file removes such a writer's temporary file (here planted by hand), so that
+     * its rename fails instead of overwriting a newer commit; under a lock file that has had a writer, nothing is
+     * listed or removed (a crashed writer's leftover waits for the next open).
+     */
+    @Test
+    void theFirstWriterUnderANewLockFileRemovesTemporaryFilesOfWritersUnderEarlierOnes() throws IOException {
+        FencedStore store = store(FileStorage.open(state()));
+        store.commit(store.read("doc"), "v1".getBytes(UTF_8));
+        Path tmp = state().resolve("tmp");
+        Path stalled = Files.writeString(tmp.resolve("doc.5ca1ab1e.tmp"), "a stalled writer's next record");
+        Path otherKeys = Files.writeString(tmp.resolve("docs.5ca1ab1e.tmp"), "another key's, in flight");
+
+        store.update("doc", s -> "v2".getBytes(UTF_8));
+        assertThat(stalled).as("under the same lock file: not looked for").exists();
+
+        Files.delete(lockFile("doc"));
+        store.update("doc", s -> "v3".getBytes(UTF_8));
+        assertThat(stalled).as("removed by the first writer under the new lock file").doesNotExist();
+        assertThat(otherKeys).as("another key's temporary file").exists();
+        assertThat(store.read("doc").valueAsUtf8()).contains("v3");
+
+        // A lock file replaced by a copy of a marked one (another file, so not its mark): the same.
+        Files.writeString(tmp.resolve("doc.5ca1ab1f.tmp"), "another stalled writer's");
+        Path copy = Files.copy(lockFile("doc"), state().resolve("locks").resolve("copy"));
+        Files.move(copy, lockFile("doc"), StandardCopyOption.REPLACE_EXISTING);
+        store.update("doc", s -> "v4".getBytes(UTF_8));
+        assertThat(tmp.resolve("doc.5ca1ab1f.tmp")).doesNotExist();
     }
 
     // ------------------------------------------------------------ item 2: who may write the directory
@@ -468,7 +504,7 @@ class HostileFileSystemTest {
     }
 
     @ParameterizedTest(name = "{0}/ writable by others")
-    @ValueSource(strings = {"records", "locks"})
+    @ValueSource(strings = {"records", "locks", "tmp"})
     void aSubDirectoryOthersCanWriteToIsRefused(String directory) throws IOException {
         FileStorage.open(state()).close();
         Files.setPosixFilePermissions(state().resolve(directory), PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -510,7 +546,7 @@ class HostileFileSystemTest {
         try (FencedStore store = store(FileStorage.builder(state()).sharedWithGroup(group.getName()).build())) {
             store.commit(store.read("doc"), "shared".getBytes(UTF_8));
         }
-        for (Path created : List.of(state().resolve("records"), state().resolve("locks"))) {
+        for (Path created : List.of(state().resolve("records"), state().resolve("locks"), state().resolve("tmp"))) {
             PosixFileAttributes attributes = Files.readAttributes(created, PosixFileAttributes.class);
             assertThat(attributes.group()).isEqualTo(group);
             assertThat(PosixFilePermissions.toString(attributes.permissions())).isEqualTo("rwxrwx---");

@@ -161,8 +161,10 @@ class KillNineCrashIT {
     private Map<String, Snapshot> readEveryRecordAfterCrash(int kill) throws IOException {
         Map<String, Snapshot> records = new LinkedHashMap<>();
         try (FencedStore store = FencedStore.builder(FileStorage.open(directory)).build()) {
-            // The killed writer is gone, so its lock is free: the open removed its temporary file, whatever its age.
-            assertThat(tempFiles()).as("kill %d: leftovers removed by the open after it", kill).isEmpty();
+            // The killed writer is gone, so its lock is free: an open removes its temporary file, whatever its age.
+            // (This open, or one of the writers starting meanwhile, whose own open may hold the key's lock for an
+            // instant while this one looks: at most one leftover per key, never an accumulation.)
+            assertThat(tempFiles()).as("kill %d: leftovers after the open", kill).hasSizeLessThanOrEqualTo(KEYS.size());
             List<String> keys = store.keys();
             assertThat(KEYS).as("kill %d: keys listed", kill).containsAll(keys);
             for (String key : KEYS) {
@@ -181,8 +183,8 @@ class KillNineCrashIT {
                 List<String> names = files.map(file -> file.getFileName().toString()).toList();
                 assertThat(names.stream().filter(name -> name.endsWith(".rec")))
                         .as("kill %d: one record file per listed key, each read above", kill).hasSize(keys.size());
-                assertThat(names).as("kill %d: records/ holds only records and abandoned temp files", kill)
-                        .allMatch(name -> name.endsWith(".rec") || name.matches(".+\\.[0-9a-f]+\\.tmp"));
+                assertThat(names).as("kill %d: records/ holds only records", kill)
+                        .allMatch(name -> name.endsWith(".rec"));
             }
             try (Stream<Path> files = Files.list(directory.resolve("locks"))) {
                 // One per key written, and the one the format file was written under.
@@ -193,14 +195,14 @@ class KillNineCrashIT {
             try (Stream<Path> files = Files.list(directory)) {
                 assertThat(files.map(file -> file.getFileName().toString()))
                         .as("kill %d: nothing else in the state directory", kill)
-                        .containsExactlyInAnyOrder("fencedstate.format", "records", "locks");
+                        .containsExactlyInAnyOrder("fencedstate.format", "records", "locks", "tmp");
             }
         }
         return records;
     }
 
     private List<Path> tempFiles() throws IOException {
-        try (Stream<Path> files = Files.list(directory.resolve("records"))) {
+        try (Stream<Path> files = Files.list(directory.resolve("tmp"))) {
             return files.filter(file -> file.getFileName().toString().endsWith(".tmp")).toList();
         }
     }

@@ -32,7 +32,7 @@ class LeftoverTemporaryFilesIT {
         try (FencedStore store = FencedStore.builder(FileStorage.open(directory)).writerId("seed").build()) {
             store.commit(store.read("doc"), "v1".getBytes(StandardCharsets.UTF_8));
         }
-        Path recordLeftover = Files.writeString(directory.resolve("records").resolve("doc.77.tmp"), "half");
+        Path recordLeftover = Files.writeString(directory.resolve("tmp").resolve("doc.77.tmp"), "half");
         Path formatLeftover = Files.writeString(directory.resolve("fencedstate.format.88.tmp"), "fencedstate-");
 
         try (ChildJvm keyHolder = ChildJvm.start("key-lock-holder", LockHolderMain.class,

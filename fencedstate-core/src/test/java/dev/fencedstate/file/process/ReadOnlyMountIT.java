@@ -53,7 +53,7 @@ class ReadOnlyMountIT {
         try (FencedStore store = FencedStore.builder(FileStorage.open(directory)).writerId("before").build()) {
             store.commit(store.read("doc"), "v1".getBytes(StandardCharsets.UTF_8));
         }
-        Path recordLeftover = Files.writeString(directory.resolve("records").resolve("doc.5eed.tmp"), "half");
+        Path recordLeftover = Files.writeString(directory.resolve("tmp").resolve("doc.5eed.tmp"), "half");
         Path formatLeftover = Files.writeString(directory.resolve("fencedstate.format.abc.tmp"), "fencedstate-");
         Map<String, String> before = snapshot(directory);
         assertMountWorks(directory);

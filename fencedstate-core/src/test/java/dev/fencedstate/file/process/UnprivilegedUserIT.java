@@ -120,7 +120,7 @@ class UnprivilegedUserIT {
             assertThat(ask(child, "commit doc v1")).isEqualTo("COMMITTED 1");
             assertThat(ask(child, "exit")).isEqualTo("BYE");
         }
-        Files.writeString(tree.resolve("records").resolve("doc.1234abcd.tmp"), "half a record of a crashed writer");
+        Files.writeString(tree.resolve("tmp").resolve("doc.1234abcd.tmp"), "half a record of a crashed writer");
         OtherUsers.giveTreeToUnprivileged(tree);
         OtherUsers.run("chmod", "-R", "a-w", tree.toString());
         Map<String, String> before = listing(tree);
