@@ -85,12 +85,9 @@ import org.jspecify.annotations.Nullable;
  * Checking what an entry is and then opening it are two system calls; only a process that can write to the directory
  * (this user, or root) can swap the entry in between. Where the JDK offers no directory-relative calls (it does on
  * Linux), the directories are re-checked by path before each write instead, and a swap between that check and the
- * write is possible, again only for someone who can write to the state directory. The rename of a commit is blind,
- * so it is preceded by two checks: the lock file's name still leads to the locked file, and the record is still the
- * file read under the lock (held open meanwhile, so that its inode number cannot be reused). If a lock file is
- * deleted after those checks and before the rename, and the writer is then stalled in that instant for as long as
- * another writer takes to make a whole commit (two {@code fsync}s), one of the two updates is lost. A tmp cleaner that
- * deletes lock files now and then practically never hits that; still, keep the directory away from tmp cleaners.
+ * write is possible, again only for someone who can write to the state directory. The format file's hard link is
+ * made by path (the JDK has no {@code linkat}). Lock files: see {@link LockFiles}; deleting or replacing them costs
+ * retries, not updates.
  */
 public final class FileStorage implements StateStorage {
 

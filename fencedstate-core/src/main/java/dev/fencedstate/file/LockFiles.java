@@ -28,9 +28,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>An {@code fcntl} lock belongs to a file, not to its name. If the file is deleted while writer A holds its lock,
  * writer B creates a new file under the same name and locks that one: both are "inside" at once, and one of their
- * updates is lost. So after locking, a writer checks that the name still leads to the very file it locked, and
- * otherwise lets go and starts again; and it checks once more just before its rename (see {@link Held#stillAtPath}),
- * because the name can also be deleted while it is inside. Deleting a lock file then costs time, never an update.
+ * updates is lost. Three checks make that cost a retry instead:
+ * <ol>
+ *   <li>After locking, a writer checks that the name still leads to the very file it locked, and otherwise lets go
+ *       and starts again (a writer that opened the file before it was deleted, and got its lock after).</li>
+ *   <li>Just before its rename, it checks that once more ({@link Held#stillAtPath}): the name may have been deleted
+ *       while it was inside.</li>
+ *   <li>The rename is blind, and a writer can stall between that last check and its rename. So the first writer
+ *       under a new lock file, before it reads the record, removes the key's temporary files that writers under
+ *       earlier lock files may have left: a stalled writer's rename then fails (its file is gone) and it starts
+ *       again, instead of overwriting a newer commit. A lock file that has had a writer carries that writer's mark
+ *       ({@link Held#isMarked}: the file's own identity, so a new file, or a copy of a marked one, has none), and the
+ *       writers after it skip the listing.</li>
+ * </ol>
  *
  * <p>Java cannot {@code fstat} a channel, so "the very file it locked" is asked of the JVM's own lock table, which
  * keys every lock by the file's identity ({@code st_dev}, {@code st_ino}): a second channel opened on the name is
@@ -38,7 +48,11 @@ import org.jspecify.annotations.Nullable;
  * since the JVM-wide stripe guarantees that no other thread of this copy of fencedstate holds it. A path comparison
  * before and after locking would not do: an inode number freed by a deleted lock file is soon handed to a new one.
  * The second channel stays open until the lock is released: closing it earlier would drop the lock (POSIX drops a
- * process's locks on a file when any of its descriptors of that file is closed).
+ * process's locks on a file when any of its descriptors of that file is closed), and while it is open the locked
+ * file's inode number cannot be reused, so {@link Held#stillAtPath} compares exactly.
+ *
+ * <p>What remains: someone who can write to {@code locks/} and forges a lock file's mark (writes another file's
+ * identity into it) can defeat the third check; only this user or root can.
  */
 final class LockFiles {
 
