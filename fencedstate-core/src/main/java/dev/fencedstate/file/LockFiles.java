@@ -315,11 +315,11 @@ final class LockFiles {
             if (identity == null) {
                 return false; // no file identity on this platform: never trusted to be marked
             }
+            // One pread: a regular file returns all it has up to the buffer's size (a short read would only cost a
+            // needless listing), and one byte more than a mark can have tells a longer file.
             ByteBuffer buffer = ByteBuffer.allocate(MAX_MARK_BYTES + 1);
-            while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
-                // at most one byte more than a mark can have
-            }
-            return Arrays.equals(Arrays.copyOf(buffer.array(), buffer.position()), markBytes());
+            int read = channel.read(buffer, 0);
+            return read > 0 && Arrays.equals(Arrays.copyOf(buffer.array(), read), markBytes());
         }
 
         /** Writes this lock file's mark; done under the lock, after what needed removing was removed. */
