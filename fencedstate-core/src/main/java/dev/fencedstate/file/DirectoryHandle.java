@@ -103,7 +103,7 @@ final class DirectoryHandle implements Closeable {
                         "the directory was replaced while it was being opened");
             }
             if (synced) {
-                sync = asFileChannel(stream.newByteChannel(SELF, noFollow(StandardOpenOption.READ)), path);
+                sync = asFileChannel(stream.newByteChannel(SELF, noFollow(StandardOpenOption.READ).options), path);
             }
             return new DirectoryHandle(path, stream, sync, opened.fileKey());
         } catch (IOException | RuntimeException e) {
@@ -156,25 +156,28 @@ final class DirectoryHandle implements Closeable {
         }
     }
 
-    /** Open options that never follow a link ({@code O_NOFOLLOW}); the only kind {@link #open} accepts. */
-    static Set<OpenOption> noFollow(StandardOpenOption... options) {
-        Set<OpenOption> set = new HashSet<>(List.of(options));
-        set.add(LinkOption.NOFOLLOW_LINKS);
-        return Set.copyOf(set);
+    /** Open options that never follow a link ({@code O_NOFOLLOW}): the only kind {@link #open} takes. */
+    static final class NoFollow {
+
+        private final Set<OpenOption> options;
+
+        private NoFollow(Set<OpenOption> options) {
+            this.options = options;
+        }
     }
 
-    /**
-     * Opens an entry, never through a link: {@code options} come from {@link #noFollow}. Check what the entry is
-     * first (see the class comment).
-     */
-    FileChannel open(String name, Set<OpenOption> options, FileAttribute<?>... attributes) throws IOException {
-        if (!options.contains(LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalArgumentException("an open that could follow a link: " + options);
-        }
+    static NoFollow noFollow(StandardOpenOption... options) {
+        Set<OpenOption> set = new HashSet<>(List.of(options));
+        set.add(LinkOption.NOFOLLOW_LINKS);
+        return new NoFollow(set);
+    }
+
+    /** Opens an entry, never through a link. Check what the entry is first (see the class comment). */
+    FileChannel open(String name, NoFollow options, FileAttribute<?>... attributes) throws IOException {
         if (secure != null) {
-            return asFileChannel(secure.newByteChannel(Path.of(name), options, attributes), resolve(name));
+            return asFileChannel(secure.newByteChannel(Path.of(name), options.options, attributes), resolve(name));
         }
-        return FileChannel.open(path.resolve(name), options, attributes);
+        return FileChannel.open(path.resolve(name), options.options, attributes);
     }
 
     /** Atomically renames an entry of this directory over another one ({@code rename(2)} replaces the target). */

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -110,8 +109,8 @@ public final class FileStorage implements StateStorage {
     private static final System.Logger LOG = System.getLogger(FileStorage.class.getName());
     private static final String FORMAT_LINE = "fencedstate-files-format=";
     private static final int MAX_FORMAT_FILE_BYTES = 256;
-    private static final Set<OpenOption> READ = DirectoryHandle.noFollow(StandardOpenOption.READ);
-    private static final Set<OpenOption> CREATE_NEW = DirectoryHandle.noFollow(StandardOpenOption.CREATE_NEW,
+    private static final DirectoryHandle.NoFollow READ = DirectoryHandle.noFollow(StandardOpenOption.READ);
+    private static final DirectoryHandle.NoFollow CREATE_NEW = DirectoryHandle.noFollow(StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE);
     /** A temporary file as {@link #replaceDurably} names it: the record's name, random hex, {@code .tmp}. */
     private static final Pattern RECORD_TEMP = Pattern.compile("([a-z0-9_%-]{1,200}|~[0-9a-f]{64})\\.[0-9a-f]{1,16}"
@@ -726,6 +725,14 @@ public final class FileStorage implements StateStorage {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Refuses anything but a regular file where one belongs, before it is opened. */
+    static void requireRegularFile(BasicFileAttributes found, @Nullable String key, DirectoryHandle dir, String name,
+            String role) {
+        if (!found.isRegularFile()) {
+            requireRegularFile(found, key, dir.resolve(name), role);
+        }
+    }
 
     /** Refuses anything but a regular file where one belongs, before it is opened. */
     static void requireRegularFile(BasicFileAttributes found, @Nullable String key, Path path, String role) {

@@ -8,14 +8,12 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -59,9 +57,9 @@ final class LockFiles {
     static final String SUFFIX = ".lock";
 
     // Read and write: a lock file holds the mark of the lock file generation it belongs to (see Held#isMarked).
-    private static final Set<OpenOption> CREATE = DirectoryHandle.noFollow(StandardOpenOption.CREATE_NEW,
+    private static final DirectoryHandle.NoFollow CREATE = DirectoryHandle.noFollow(StandardOpenOption.CREATE_NEW,
             StandardOpenOption.READ, StandardOpenOption.WRITE);
-    private static final Set<OpenOption> EXISTING = DirectoryHandle.noFollow(StandardOpenOption.READ,
+    private static final DirectoryHandle.NoFollow EXISTING = DirectoryHandle.noFollow(StandardOpenOption.READ,
             StandardOpenOption.WRITE);
     private static final int MAX_MARK_BYTES = 128;
     private static final long FIRST_PAUSE_NANOS = 20_000;
@@ -177,7 +175,7 @@ final class LockFiles {
             }
             return created;
         }
-        FileStorage.requireRegularFile(found, key, dir.resolve(fileName), "lock file");
+        FileStorage.requireRegularFile(found, key, dir, fileName, "lock file");
         try {
             return dir.open(fileName, EXISTING);
         } catch (NoSuchFileException deletedMeanwhile) {
@@ -204,7 +202,10 @@ final class LockFiles {
 
     /**
      * Whether the name still leads to the file just locked (see the class comment); if not, lets go of everything
-     * and returns {@code null}.
+     * and returns {@code null}. Usually one {@code pread}: a lock file carries its own identity, written by its first
+     * verified writer, so a locked file whose content is the identity of the file at the name is that file (another
+     * live file has another identity, and only a writer that verified the hard way writes one). Otherwise the hard
+     * way: the JVM's lock table.
      */
     private @Nullable Held verify(String fileName, @Nullable String key, FileChannel channel, FileLock lock)
             throws IOException {
@@ -212,7 +213,11 @@ final class LockFiles {
         try {
             BasicFileAttributes atName = dir.attributes(fileName);
             if (atName != null) {
-                FileStorage.requireRegularFile(atName, key, dir.resolve(fileName), "lock file");
+                FileStorage.requireRegularFile(atName, key, dir, fileName, "lock file");
+                Object identity = atName.fileKey();
+                if (identity != null && carriesMark(channel, identity)) {
+                    return new Held(fileName, channel, lock, null, identity);
+                }
                 try {
                     probe = dir.open(fileName, EXISTING);
                 } catch (NoSuchFileException deletedMeanwhile) {
@@ -238,6 +243,19 @@ final class LockFiles {
         }
         closeAll(probe, lock, channel, null);
         return null;
+    }
+
+    /** Whether the locked file's content is the mark of {@code identity}; one {@code pread}. */
+    private static boolean carriesMark(FileChannel channel, Object identity) throws IOException {
+        // A regular file returns all it has up to the buffer's size (a short read would only cost the hard way), and
+        // one byte more than a mark can have tells a longer file.
+        ByteBuffer buffer = ByteBuffer.allocate(MAX_MARK_BYTES + 1);
+        int read = channel.read(buffer, 0);
+        return read > 0 && Arrays.equals(Arrays.copyOf(buffer.array(), read), markOf(identity));
+    }
+
+    private static byte[] markOf(Object identity) {
+        return ("fencedstate-lock " + identity).getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void abandon(FileChannel channel) {
@@ -283,10 +301,11 @@ final class LockFiles {
         private final String fileName;
         private final FileChannel channel;
         private final FileLock lock;
-        private final FileChannel probe;
+        /** The second channel of a verification the hard way, kept open until the lock is released; else null. */
+        private final @Nullable FileChannel probe;
         private final @Nullable Object identity;
 
-        private Held(String fileName, FileChannel channel, FileLock lock, FileChannel probe,
+        private Held(String fileName, FileChannel channel, FileLock lock, @Nullable FileChannel probe,
                 @Nullable Object identity) {
             this.fileName = fileName;
             this.channel = channel;
@@ -298,7 +317,7 @@ final class LockFiles {
         /**
          * Whether the lock file's name still leads to the locked file. Asked once more just before a rename: if the
          * name was deleted while this writer was inside, another writer may be inside too, on a new lock file, and
-         * the rename must not happen.
+         * the rename must not happen. Exact: the locked file is held open, so no other file can have its identity.
          */
         boolean stillAtPath() throws IOException {
             BasicFileAttributes now = dir.attributes(fileName);
@@ -306,33 +325,24 @@ final class LockFiles {
         }
 
         /**
-         * Whether this lock file carries its own mark: the identity of the file itself, written by the first writer
-         * that held it (after removing what writers under earlier lock files may have left, see
-         * {@link FileStorage}). A new file, a file put there by someone else, or a copy of a marked one (another
-         * identity) does not. One {@code pread} of the locked file.
+         * Whether this lock file has had a writer before: it carries its own identity, which its first writer wrote
+         * after removing what writers under earlier lock files may have left (see {@link FileStorage}). A new file,
+         * one put there by someone else, or a copy of a marked one (another identity) has not.
          */
-        boolean isMarked() throws IOException {
-            if (identity == null) {
-                return false; // no file identity on this platform: never trusted to be marked
-            }
-            // One pread: a regular file returns all it has up to the buffer's size (a short read would only cost a
-            // needless listing), and one byte more than a mark can have tells a longer file.
-            ByteBuffer buffer = ByteBuffer.allocate(MAX_MARK_BYTES + 1);
-            int read = channel.read(buffer, 0);
-            return read > 0 && Arrays.equals(Arrays.copyOf(buffer.array(), read), markBytes());
+        boolean isMarked() {
+            return probe == null;
         }
 
-        /** Writes this lock file's mark; done under the lock, after what needed removing was removed. */
+        /** Writes this lock file's mark, once it was verified the hard way and what needed removing was removed. */
         void mark() throws IOException {
-            ByteBuffer mark = ByteBuffer.wrap(markBytes());
+            if (identity == null) {
+                return; // no file identity on this platform: every writer goes the hard way
+            }
+            ByteBuffer mark = ByteBuffer.wrap(markOf(identity));
             while (mark.hasRemaining()) {
                 channel.write(mark, mark.position());
             }
             channel.truncate(mark.capacity());
-        }
-
-        private byte[] markBytes() {
-            return ("fencedstate-lock " + identity).getBytes(StandardCharsets.US_ASCII);
         }
 
         @Override
