@@ -40,14 +40,17 @@ import org.jspecify.annotations.Nullable;
  *       writers after it skip the listing.</li>
  * </ol>
  *
- * <p>Java cannot {@code fstat} a channel, so "the very file it locked" is asked of the JVM's own lock table, which
- * keys every lock by the file's identity ({@code st_dev}, {@code st_ino}): a second channel opened on the name is
- * refused a lock ({@link OverlappingFileLockException}) exactly when it leads to the file this JVM already locked,
- * since the JVM-wide stripe guarantees that no other thread of this copy of fencedstate holds it. A path comparison
- * before and after locking would not do: an inode number freed by a deleted lock file is soon handed to a new one.
- * The second channel stays open until the lock is released: closing it earlier would drop the lock (POSIX drops a
- * process's locks on a file when any of its descriptors of that file is closed), and while it is open the locked
- * file's inode number cannot be reused, so {@link Held#stillAtPath} compares exactly.
+ * <p>Java cannot {@code fstat} a channel. So a lock file carries its own identity ({@code st_dev}, {@code st_ino}),
+ * written into it by its first verified writer: a locked file whose content is the identity of the file at the name
+ * is that file, since another live file has another identity (one {@code pread} and one {@code stat}). The first
+ * writer, and any writer whose locked file does not carry the identity found at the name, asks the JVM's own lock
+ * table, which keys every lock by the file's identity: a second channel opened on the name is refused a lock
+ * ({@link OverlappingFileLockException}) exactly when it leads to the file this JVM already locked, since the JVM-wide
+ * stripe guarantees that no other thread of this copy of fencedstate holds it. That second channel stays open until
+ * the lock is released: closing it earlier would drop the lock (POSIX drops a process's locks on a file when any of
+ * its descriptors of that file is closed). A path comparison before and after locking would not do: an inode number
+ * freed by a deleted lock file is soon handed to a new one. While the locked file is open its number cannot be
+ * reused, so {@link Held#stillAtPath} compares exactly.
  *
  * <p>What remains: someone who can write to {@code locks/} and forges a lock file's mark (writes another file's
  * identity into it) can defeat the third check; only this user or root can.
