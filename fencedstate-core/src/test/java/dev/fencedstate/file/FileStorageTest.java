@@ -59,6 +59,7 @@ class FileStorageTest {
         assertThat(Files.getPosixFilePermissions(stateDir())).isEqualTo(dir);
         assertThat(Files.getPosixFilePermissions(stateDir().resolve("records"))).isEqualTo(dir);
         assertThat(Files.getPosixFilePermissions(stateDir().resolve("locks"))).isEqualTo(dir);
+        assertThat(Files.getPosixFilePermissions(stateDir().resolve("tmp"))).isEqualTo(dir);
         assertThat(Files.getPosixFilePermissions(stateDir().resolve("fencedstate.format"))).isEqualTo(file);
         assertThat(Files.getPosixFilePermissions(recordFile("doc"))).isEqualTo(file);
         assertThat(Files.getPosixFilePermissions(stateDir().resolve("locks").resolve("doc.lock"))).isEqualTo(file);
@@ -130,21 +131,6 @@ class FileStorageTest {
         Path file = Files.writeString(root.resolve("plain-file"), "x");
         assertThatThrownBy(() -> FileStorage.open(file)).isInstanceOf(StorageFailureException.class)
                 .hasMessageContaining("Cannot open the state directory");
-    }
-
-    @Test
-    void abandonedTemporaryFilesAreRemovedOnlyWhenOld() throws IOException {
-        FileStorage.open(stateDir()).close();
-        Path records = stateDir().resolve("records");
-        Path old = Files.writeString(records.resolve("doc.1234.tmp"), "half a record");
-        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
-        Path young = Files.writeString(records.resolve("doc.5678.tmp"), "being written");
-
-        FileStorage reopened = FileStorage.open(stateDir());
-
-        assertThat(old).doesNotExist();
-        assertThat(young).exists();
-        assertThat(reopened.keys()).isEmpty();
     }
 
     @Test

@@ -68,15 +68,48 @@ final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code main} in a new JVM with the current classpath. */
     static ChildJvm start(String name, Class<?> main, String... args) {
-        List<String> command = new ArrayList<>(List.of(javaExecutable(),
+        return start(name, Launch.PLAIN, main, args);
+    }
+
+    /** Starts {@code main} in a new JVM as {@code launch} says (another user, another mount namespace...). */
+    static ChildJvm start(String name, Launch launch, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>(launch.prefix());
+        command.addAll(List.of(javaExecutable(),
                 // Short-lived children: start fast and stay small on a shared 2-core CI machine.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx64m",
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+                "-cp", launch.classpath(), main.getName()));
         command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (launch.workingDirectory() != null) {
+            builder.directory(launch.workingDirectory().toFile());
+        }
         try {
-            return new ChildJvm(name, new ProcessBuilder(command).start());
+            return new ChildJvm(name, builder.start());
         } catch (IOException e) {
             throw new AssertionError("could not start child JVM " + name + ": " + command, e);
+        }
+    }
+
+    /**
+     * How a child is started: a command that runs {@code java} (such as {@code setpriv} or {@code unshare}), the
+     * classpath, and the working directory ({@code null}: this one).
+     */
+    record Launch(List<String> prefix, String classpath, @org.jspecify.annotations.Nullable Path workingDirectory) {
+
+        static final Launch PLAIN = new Launch(List.of(), System.getProperty("java.class.path"), null);
+
+        /** The same launch, run through {@code wrapper} first (outermost first). */
+        Launch wrappedIn(List<String> wrapper) {
+            List<String> all = new ArrayList<>(wrapper);
+            all.addAll(prefix);
+            return new Launch(List.copyOf(all), classpath, workingDirectory);
+        }
+    }
+
+    /** What the child wrote to stderr so far (log lines, warnings), up to a limit. */
+    String stderr() {
+        synchronized (stderr) {
+            return stderr.toString();
         }
     }
 

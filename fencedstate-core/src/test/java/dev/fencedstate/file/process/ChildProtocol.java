@@ -68,6 +68,15 @@ final class ChildProtocol {
         }
     }
 
+    /** The next command line from the parent; blocks (up to the lifetime limit) until one comes. */
+    String nextCommand() throws InterruptedException {
+        String command = commands.poll(MAX_LIFETIME.toMillis(), TimeUnit.MILLISECONDS);
+        if (command == null) {
+            throw new IllegalStateException("no command from the parent within " + MAX_LIFETIME);
+        }
+        return command;
+    }
+
     /** Blocks until the parent sends {@code expected} on stdin; any other command is a protocol error. */
     void await(String expected) throws InterruptedException {
         String command = commands.poll(MAX_LIFETIME.toMillis(), TimeUnit.MILLISECONDS);

@@ -6,8 +6,6 @@ import dev.fencedstate.FencedStore;
 import dev.fencedstate.file.FileStorage;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -35,49 +33,15 @@ class CrossProcessCounterIT {
     @Test
     void everyAcknowledgedIncrementFromEveryProcessIsCountedExactlyOnce() {
         long started = System.nanoTime();
-        Map<String, List<Long>> acknowledgedValues = new LinkedHashMap<>();
-        KEYS.forEach(key -> acknowledgedValues.put(key, new ArrayList<>()));
-        long conflicts = 0;
-        long gaveUp = 0;
-        List<ChildJvm> children = new ArrayList<>();
-        try {
-            for (int p = 0; p < PROCESSES; p++) {
-                children.add(ChildJvm.start("counter-" + p, CounterWriterMain.class, directory.toString(),
-                        "writer-" + p, Integer.toString(THREADS), Integer.toString(OPERATIONS_PER_THREAD),
-                        String.join(",", KEYS)));
-            }
-            for (ChildJvm child : children) {
-                child.expect("READY", START_TIMEOUT);
-            }
-            // All processes are up before any starts writing, so they really race instead of taking turns.
-            children.forEach(child -> child.send("GO"));
+        CounterWriters.Results results = CounterWriters.race("counter", directory, PROCESSES, THREADS,
+                OPERATIONS_PER_THREAD, KEYS, START_TIMEOUT, RUN_TIMEOUT, () -> { });
+        results.keysByWriter().forEach((writer, keys) -> assertThat(keys).as("keys %s committed to", writer)
+                .containsExactlyInAnyOrderElementsOf(KEYS));
+        Map<String, List<Long>> acknowledgedValues = results.acknowledgedValues();
+        long conflicts = results.conflicts();
+        long gaveUp = results.gaveUp();
 
-            long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-            for (ChildJvm child : children) {
-                Map<String, Integer> acknowledgedHere = new LinkedHashMap<>();
-                String[] line;
-                do {
-                    line = child.nextLine(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).split(" ");
-                    switch (line[0]) {
-                        case "ACK" -> {
-                            acknowledgedValues.get(line[1]).add(Long.parseLong(line[2]));
-                            acknowledgedHere.merge(line[1], 1, Integer::sum);
-                        }
-                        case "GAVEUP" -> gaveUp++;
-                        case "CONFLICTS" -> conflicts += Long.parseLong(line[1]);
-                        case "DONE" -> { }
-                        default -> throw child.failure("unexpected line '" + String.join(" ", line) + "'");
-                    }
-                } while (!line[0].equals("DONE"));
-                child.awaitSuccess(Duration.ofSeconds(10));
-                assertThat(acknowledgedHere.keySet()).as("keys %s committed to", child.name())
-                        .containsExactlyInAnyOrderElementsOf(KEYS);
-            }
-        } finally {
-            children.forEach(ChildJvm::close);
-        }
-
-        long totalAcknowledged = acknowledgedValues.values().stream().mapToLong(List::size).sum();
+        long totalAcknowledged = results.acknowledged();
         System.out.printf("[cross-process] %d processes x %d threads x %d updates on %d keys: %d acknowledged, "
                         + "%d gave up after all retries, %d version conflicts met, %d ms%n", PROCESSES, THREADS,
                 OPERATIONS_PER_THREAD, KEYS.size(), totalAcknowledged, gaveUp, conflicts,
