@@ -213,11 +213,12 @@ final class LockFiles {
     private @Nullable Held verify(String fileName, @Nullable String key, FileChannel channel, FileLock lock)
             throws IOException {
         FileChannel probe = null;
+        Object identity = null;
         try {
             BasicFileAttributes atName = dir.attributes(fileName);
             if (atName != null) {
                 FileStorage.requireRegularFile(atName, key, dir, fileName, "lock file");
-                Object identity = atName.fileKey();
+                identity = atName.fileKey();
                 if (identity != null && carriesMark(channel, identity)) {
                     return new Held(fileName, channel, lock, null, identity);
                 }
@@ -235,7 +236,7 @@ final class LockFiles {
                         other.release();
                     }
                 } catch (OverlappingFileLockException sameFile) {
-                    Held held = new Held(fileName, channel, lock, probe, atName.fileKey());
+                    Held held = new Held(fileName, channel, lock, probe, identity);
                     probe = null;
                     return held;
                 }
